@@ -1,0 +1,351 @@
+// Authentication for one hop, in OpenSSH's order: ssh-agent, key files (asking for passphrases), keyboard-interactive,
+// password. Each method is only tried when the server offers it, so nobody is asked for a password the server would
+// never accept. Prompts go to the Prompter (a face answers them); secrets the user asked to remember go to the
+// keychain, and a remembered secret that stops working is forgotten.
+import { access, readFile } from 'node:fs/promises';
+import ssh2 from 'ssh2';
+import type {
+  AnyAuthMethod,
+  AuthenticationType,
+  AuthHandlerMiddleware,
+  IdentityCallback,
+  KeyboardInteractiveCallback,
+  ParsedKey,
+  Prompt as Ssh2Prompt,
+} from 'ssh2';
+import { PromptTimeoutError, type PromptReply, type PromptRequest, type Prompter } from '../prompts.js';
+import { secretKeys, type SecretStore } from '../secrets/secret-store.js';
+import { errorMessage, SshError } from './errors.js';
+import type { HostSettings } from './ssh-config.js';
+
+export interface AuthContext {
+  prompter: Prompter;
+  secrets: SecretStore;
+  /** The pool's agent socket; an empty string means none. A host's IdentityAgent overrides it. */
+  agentSocket: string | undefined;
+  log: (line: string) => void;
+  signal: AbortSignal;
+  /** A person is answering: the handshake deadline must not run out meanwhile. */
+  duringPrompt: <T>(work: Promise<T>) => Promise<T>;
+  /** Ends the login at once; used when a prompt fails in the middle of a keyboard-interactive exchange. */
+  abort: () => void;
+}
+
+interface Step {
+  /** The method name as the server lists it in "methods that can continue". */
+  method: AuthenticationType;
+  label: string;
+  build: () => Promise<AnyAuthMethod | null>;
+}
+
+const passwordPrompts = 3;
+const passphraseTries = 3;
+
+export class Authenticator {
+  readonly handler: AuthHandlerMiddleware;
+  private readonly steps: Iterator<Step>;
+  private readonly tried: string[] = [];
+  private readonly skipped: string[] = [];
+  private serverMethods: AuthenticationType[] = [];
+  private fatal: SshError | undefined;
+  /** The password of the last attempt, until the server says whether it was right. */
+  private lastPassword: { value: string; fromKeychain: boolean; remember: boolean } | undefined;
+  private toRemember: string | undefined;
+  private passwordAttempts = 0;
+  private keyboardPrompted = false;
+
+  constructor(
+    private readonly hop: HostSettings,
+    private readonly ctx: AuthContext,
+  ) {
+    this.steps = this.plan();
+    // ssh2 passes null on the first call and accepts false for "nothing left", which its typings omit.
+    this.handler = (methodsLeft, partialSuccess, next) => {
+      const done = next as (method: AnyAuthMethod | false) => void;
+      this.next(methodsLeft as AuthenticationType[] | null, partialSuccess as boolean | null).then(done, (err: unknown) => {
+        this.fatal = err instanceof SshError ? err : new SshError('auth', `login to ${this.who} failed: ${errorMessage(err)}`);
+        done(false);
+      });
+    };
+  }
+
+  private get who(): string {
+    return `${this.hop.user}@${this.hop.hostname}:${this.hop.port}`;
+  }
+
+  private get passwordKey(): string {
+    return secretKeys.sshPassword(this.hop.user, this.hop.hostname, this.hop.port);
+  }
+
+  /** Why the login failed, in words a user can act on. */
+  failure(): SshError {
+    if (this.fatal) return this.fatal;
+    const tried = [...new Set(this.tried)];
+    const parts = [`Permission denied for ${this.who}.`];
+    parts.push(tried.length > 0 ? `Tried: ${tried.join(', ')}.` : 'No usable credentials were found.');
+    if (this.skipped.length > 0) parts.push(`Skipped: ${[...new Set(this.skipped)].join('; ')}.`);
+    if (this.serverMethods.length > 0) parts.push(`The server accepts: ${this.serverMethods.join(', ')}.`);
+    return new SshError('auth', parts.join(' '));
+  }
+
+  /** Called once the server accepted the login. */
+  async succeeded(): Promise<void> {
+    const last = this.lastPassword;
+    const password = last?.remember && !last.fromKeychain ? last.value : this.toRemember;
+    this.lastPassword = undefined;
+    this.toRemember = undefined;
+    if (password !== undefined) await this.remember(this.passwordKey, password, 'password');
+  }
+
+  private async next(methodsLeft: AuthenticationType[] | null, partialSuccess: boolean | null): Promise<AnyAuthMethod | false> {
+    const username = this.hop.user;
+    // The first round asks for nothing: the server's refusal tells which methods it accepts.
+    if (methodsLeft === null) return { type: 'none', username };
+    this.serverMethods = methodsLeft;
+    await this.settlePassword(partialSuccess === true);
+    for (let step = this.steps.next(); !step.done; step = this.steps.next()) {
+      if (!methodsLeft.includes(step.value.method)) continue;
+      const method = await step.value.build();
+      if (method) {
+        this.tried.push(step.value.label);
+        return method;
+      }
+    }
+    return false;
+  }
+
+  private *plan(): Generator<Step> {
+    yield { method: 'publickey', label: 'ssh-agent', build: () => this.agentMethod() };
+    for (const file of this.hop.identityFiles) {
+      yield { method: 'publickey', label: `key ${file}`, build: () => this.keyMethod(file) };
+    }
+    for (let round = 0; round < passwordPrompts; round++) {
+      this.keyboardPrompted = false;
+      yield { method: 'keyboard-interactive', label: 'keyboard-interactive', build: async () => this.keyboardMethod() };
+      // A server that asked nothing (no PAM conversation) would answer the same way again.
+      if (!this.keyboardPrompted) break;
+    }
+    yield { method: 'password', label: 'password', build: () => this.storedPasswordMethod() };
+    for (let round = 0; round < passwordPrompts; round++) {
+      yield { method: 'password', label: 'password', build: () => this.promptedPasswordMethod() };
+    }
+  }
+
+  private async agentMethod(): Promise<AnyAuthMethod | null> {
+    const configured = this.hop.identityAgent;
+    const socket =
+      configured === 'none' ? '' : configured === 'SSH_AUTH_SOCK' ? process.env.SSH_AUTH_SOCK : (configured ?? this.ctx.agentSocket);
+    if (!socket) return null;
+    if (!(await exists(socket))) {
+      this.skipped.push(`ssh-agent socket ${socket} does not exist`);
+      return null;
+    }
+    if (!this.hop.identitiesOnly || !this.hop.identityFilesConfigured) {
+      return { type: 'agent', username: this.hop.user, agent: socket };
+    }
+    // IdentitiesOnly: the agent may only sign with the configured keys, which it might hold unlocked.
+    const allowed = (await Promise.all(this.hop.identityFiles.map(publicKeyOf))).filter((k): k is Buffer => k !== undefined);
+    if (allowed.length === 0) return null;
+    return { type: 'agent', username: this.hop.user, agent: new IdentitiesOnlyAgent(socket, allowed) };
+  }
+
+  private async keyMethod(file: string): Promise<AnyAuthMethod | null> {
+    let data: Buffer;
+    try {
+      data = await readFile(file);
+    } catch (err) {
+      if (this.hop.identityFilesConfigured) this.skipped.push(`key ${file}: ${readError(err)}`);
+      return null;
+    }
+    const parsed = ssh2.utils.parseKey(data);
+    if (!(parsed instanceof Error)) return this.publicKeyMethod(file, parsed);
+    if (!/no passphrase given/i.test(parsed.message)) {
+      this.skipped.push(`key ${file}: ${parsed.message}`);
+      return null;
+    }
+    const key = await this.decrypt(file, data);
+    return key ? this.publicKeyMethod(file, key) : null;
+  }
+
+  private publicKeyMethod(file: string, key: ParsedKey): AnyAuthMethod | null {
+    if (!key.isPrivateKey()) {
+      this.skipped.push(`key ${file}: not a private key`);
+      return null;
+    }
+    return { type: 'publickey', username: this.hop.user, key };
+  }
+
+  private async decrypt(file: string, data: Buffer): Promise<ParsedKey | undefined> {
+    const keychainKey = secretKeys.sshPassphrase(file);
+    const stored = await this.readSecret(keychainKey);
+    if (stored !== null) {
+      const key = ssh2.utils.parseKey(data, stored);
+      if (!(key instanceof Error)) return key;
+      this.ctx.log(`ssh: the passphrase remembered for ${file} no longer decrypts it; forgetting it`);
+      await this.forget(keychainKey);
+    }
+    for (let attempt = 1; attempt <= passphraseTries; attempt++) {
+      const reply = await this.ask({
+        kind: 'passphrase',
+        title: `Passphrase for ${file}`,
+        instructions:
+          (attempt > 1 ? 'That passphrase was wrong. ' : '') + `The key ${file} is encrypted; it is needed to log in to ${this.who}.`,
+        questions: [{ text: `Enter passphrase for key ${file}:`, echo: false }],
+        canRemember: true,
+      });
+      const passphrase = reply.answers[0] ?? '';
+      const key = ssh2.utils.parseKey(data, passphrase);
+      if (!(key instanceof Error)) {
+        if (reply.remember) await this.remember(keychainKey, passphrase, 'passphrase');
+        return key;
+      }
+    }
+    this.skipped.push(`key ${file}: wrong passphrase ${passphraseTries} times`);
+    return undefined;
+  }
+
+  private keyboardMethod(): AnyAuthMethod {
+    return {
+      type: 'keyboard-interactive',
+      username: this.hop.user,
+      prompt: (name: string, instructions: string, _lang: string, prompts: Ssh2Prompt[], finish: KeyboardInteractiveCallback) => {
+        if (prompts.length === 0) {
+          finish([]);
+          return;
+        }
+        this.keyboardPrompted = true;
+        this.ask({
+          kind: 'keyboard-interactive',
+          title: name || `Login to ${this.who}`,
+          instructions,
+          questions: prompts.map((p) => ({ text: p.prompt, echo: p.echo === true })),
+          canRemember: false,
+        }).then(
+          (reply) => finish(reply.answers),
+          (err: unknown) => {
+            this.fatal = err instanceof SshError ? err : this.promptFailed(err);
+            this.ctx.abort();
+          },
+        );
+      },
+    };
+  }
+
+  private async storedPasswordMethod(): Promise<AnyAuthMethod | null> {
+    const stored = await this.readSecret(this.passwordKey);
+    if (stored === null) return null;
+    this.lastPassword = { value: stored, fromKeychain: true, remember: false };
+    return { type: 'password', username: this.hop.user, password: stored };
+  }
+
+  private async promptedPasswordMethod(): Promise<AnyAuthMethod> {
+    const retry = this.passwordAttempts > 0;
+    this.passwordAttempts++;
+    const reply = await this.ask({
+      kind: 'password',
+      title: `Password for ${this.hop.user}@${this.hop.hostname}`,
+      instructions: retry ? 'Permission denied, please try again.' : `Log in to ${this.who}.`,
+      questions: [{ text: `${this.hop.user}@${this.hop.hostname}'s password:`, echo: false }],
+      canRemember: true,
+    });
+    const password = reply.answers[0] ?? '';
+    this.lastPassword = { value: password, fromKeychain: false, remember: reply.remember };
+    return { type: 'password', username: this.hop.user, password };
+  }
+
+  /** The handler is called again after a password: it was refused, or accepted as one factor of several. */
+  private async settlePassword(partialSuccess: boolean): Promise<void> {
+    const last = this.lastPassword;
+    this.lastPassword = undefined;
+    if (!last) return;
+    if (partialSuccess) {
+      if (last.remember) this.toRemember = last.value;
+      return;
+    }
+    if (last.fromKeychain) {
+      this.ctx.log(`ssh: the password remembered for ${this.who} was refused; forgetting it`);
+      await this.forget(this.passwordKey);
+    }
+  }
+
+  private async ask(request: PromptRequest): Promise<PromptReply> {
+    try {
+      return await this.ctx.duringPrompt(this.ctx.prompter.ask(request, this.ctx.signal));
+    } catch (err) {
+      throw this.promptFailed(err);
+    }
+  }
+
+  private promptFailed(err: unknown): SshError {
+    if (this.ctx.signal.aborted || (err instanceof Error && err.name === 'AbortError')) {
+      return new SshError('cancelled', `login to ${this.who} was cancelled`, { cause: err });
+    }
+    const why = err instanceof PromptTimeoutError ? err.message : `the prompt failed: ${errorMessage(err)}`;
+    return new SshError('auth', `login to ${this.who} stopped: ${why}`, { cause: err });
+  }
+
+  // The keychain is a convenience here: when it cannot be reached the user is asked instead, and the log says why.
+  private async readSecret(key: string): Promise<string | null> {
+    try {
+      return await this.ctx.secrets.get(key);
+    } catch (err) {
+      this.ctx.log(`ssh: cannot read ${key} from the keychain: ${errorMessage(err)}`);
+      return null;
+    }
+  }
+
+  private async remember(key: string, value: string, what: string): Promise<void> {
+    try {
+      await this.ctx.secrets.set(key, value);
+      this.ctx.log(`ssh: remembered the ${what} (${key}) in the keychain`);
+    } catch (err) {
+      this.ctx.log(`ssh: could not remember the ${what} (${key}) in the keychain: ${errorMessage(err)}`);
+    }
+  }
+
+  private async forget(key: string): Promise<void> {
+    await this.ctx.secrets.delete(key).catch((err: unknown) => {
+      this.ctx.log(`ssh: could not delete ${key} from the keychain: ${errorMessage(err)}`);
+    });
+  }
+}
+
+/** An agent restricted to the configured identities, as IdentitiesOnly demands. */
+class IdentitiesOnlyAgent extends ssh2.OpenSSHAgent {
+  constructor(
+    socket: string,
+    private readonly allowed: Buffer[],
+  ) {
+    super(socket);
+  }
+
+  override getIdentities(cb: IdentityCallback<ParsedKey>): void {
+    super.getIdentities((err, keys) => {
+      cb(err, keys?.filter((key) => 'getPublicSSH' in key && this.allowed.some((allowed) => allowed.equals(key.getPublicSSH()))));
+    });
+  }
+}
+
+/** The public half of a key file: from its .pub file, or from the file itself when it is not encrypted. */
+async function publicKeyOf(file: string): Promise<Buffer | undefined> {
+  for (const candidate of [`${file}.pub`, file]) {
+    const data = await readFile(candidate).catch(() => undefined);
+    const key = data && ssh2.utils.parseKey(data);
+    if (key && !(key instanceof Error)) return key.getPublicSSH();
+  }
+  return undefined;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function readError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  return errorMessage(err);
+}

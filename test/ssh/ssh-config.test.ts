@@ -1,0 +1,137 @@
+// Resolution of SshTargets against an ssh config file, as OpenSSH would resolve them.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SshError } from '../../electron/node/ssh/errors.js';
+import { resolveChain } from '../../electron/node/ssh/ssh-config.js';
+import { sshTarget } from '../fixtures/sshd.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'hubtray-ssh-config-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function configWith(text: string): Promise<string> {
+  const file = path.join(dir, `config-${Math.random().toString(36).slice(2)}`);
+  await writeFile(file, text);
+  return file;
+}
+
+const home = os.homedir();
+const localUser = os.userInfo().username;
+
+describe('resolveChain', () => {
+  test('an alias takes HostName, User, Port, IdentityFile (several, ~ expanded), IdentitiesOnly, UserKnownHostsFile', async () => {
+    const file = await configWith(`
+Host web
+  HostName web.example.org
+  User alice
+  Port 2222
+  IdentityFile ~/.ssh/work_key
+  IdentityFile /keys/%r@%h
+  IdentitiesOnly yes
+  UserKnownHostsFile ~/kh/one /tmp/kh-two
+`);
+    const [host, ...more] = await resolveChain(sshTarget('web'), file);
+    expect(more).toEqual([]);
+    expect(host).toMatchObject({
+      alias: 'web',
+      hostname: 'web.example.org',
+      user: 'alice',
+      port: 2222,
+      identityFiles: [path.join(home, '.ssh/work_key'), '/keys/alice@web.example.org'],
+      identityFilesConfigured: true,
+      identitiesOnly: true,
+      userKnownHostsFiles: [path.join(home, 'kh/one'), '/tmp/kh-two'],
+    });
+  });
+
+  test('wildcards apply, the first value wins, and an unknown host falls back to defaults', async () => {
+    const file = await configWith(`
+Host *.cluster
+  User bob
+  Port 2200
+Host *
+  User nobody-else
+  Port 1
+`);
+    const [node] = await resolveChain(sshTarget('n1.cluster'), file);
+    expect(node).toMatchObject({ hostname: 'n1.cluster', user: 'bob', port: 2200 });
+    const [plain] = await resolveChain(sshTarget('elsewhere'), await configWith(''));
+    expect(plain).toMatchObject({
+      hostname: 'elsewhere',
+      user: localUser,
+      port: 22,
+      identityFiles: ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => path.join(home, '.ssh', name)),
+      identityFilesConfigured: false,
+      identitiesOnly: false,
+      userKnownHostsFiles: [path.join(home, '.ssh/known_hosts'), path.join(home, '.ssh/known_hosts2')],
+    });
+  });
+
+  test('explicit target fields win over the config', async () => {
+    const file = await configWith('Host web\n  HostName 10.0.0.1\n  User alice\n  Port 2222\n  IdentityFile /a\n');
+    const [host] = await resolveChain(sshTarget('web', { user: 'carol', port: 2022, identityFile: '/explicit' }), file);
+    expect(host).toMatchObject({ hostname: '10.0.0.1', user: 'carol', port: 2022, identityFiles: ['/explicit'] });
+  });
+
+  test('a missing config file is no error', async () => {
+    const [host] = await resolveChain(sshTarget('somewhere'), path.join(dir, 'does-not-exist'));
+    expect(host?.hostname).toBe('somewhere');
+  });
+
+  test('ProxyJump with several hops, each hop resolved through the config, and the first hop own ProxyJump', async () => {
+    const file = await configWith(`
+Host target
+  HostName 192.168.1.10
+  ProxyJump carol@hop1:2201,hop2
+Host hop1
+  HostName hop1.example.org
+  User ignored-because-explicit
+  ProxyJump bastion
+Host hop2
+  HostName hop2.internal
+  User dave
+  Port 2202
+  ProxyJump should-be-ignored
+Host bastion
+  HostName bastion.example.org
+`);
+    const chain = await resolveChain(sshTarget('target'), file);
+    expect(chain.map((h) => `${h.user}@${h.hostname}:${h.port}`)).toEqual([
+      `${localUser}@bastion.example.org:22`,
+      'carol@hop1.example.org:2201',
+      'dave@hop2.internal:2202',
+      `${localUser}@192.168.1.10:22`,
+    ]);
+  });
+
+  test('ProxyJump none turns off a jump set by a wildcard', async () => {
+    const file = await configWith('Host direct\n  ProxyJump none\nHost * !bastion\n  ProxyJump bastion\n');
+    expect((await resolveChain(sshTarget('direct'), file)).map((h) => h.hostname)).toEqual(['direct']);
+    expect((await resolveChain(sshTarget('other'), file)).map((h) => h.hostname)).toEqual(['bastion', 'other']);
+  });
+
+  test('Include splices in other files (globs, relative to ~/.ssh or absolute)', async () => {
+    const includes = path.join(dir, 'conf.d');
+    await mkdir(includes, { recursive: true });
+    await writeFile(path.join(includes, 'a.conf'), 'Host included\n  HostName included.example.org\n  Port 2345\n');
+    const file = await configWith(`Include ${includes}/*.conf\n`);
+    const [host] = await resolveChain(sshTarget('included'), file);
+    expect(host).toMatchObject({ hostname: 'included.example.org', port: 2345 });
+  });
+
+  test.each([
+    ['Host a\n  Port banana\n', /Port "banana"/],
+    ['Host a\n  ProxyCommand nc %h %p\n', /ProxyCommand is not supported/],
+    ['Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n', /ProxyJump .* loop/],
+  ])('a config the layer cannot honour is a config error: %j', async (text, message) => {
+    const error = await resolveChain(sshTarget('a'), await configWith(text)).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(SshError);
+    expect(error).toMatchObject({ code: 'config', message: expect.stringMatching(message) });
+  });
+});
