@@ -1,0 +1,238 @@
+// The Hub: owns the systems, the servers and their events. Plain Node; every face (Electron IPC, the local API
+// server, the CLI) drives it through the HubApi contract of shared/api.ts.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import {
+  HubError,
+  type HubApi,
+  type HubEvent,
+  type HubEventSource,
+  type MethodArgs,
+  type MethodResult,
+  type ServerInfo,
+} from '../../../shared/api.js';
+import { checkOptions, optionsFromForm, OptionsError, type UserOptions } from '../../../shared/forms.js';
+import type { HubConfig } from '../../../shared/config.js';
+import { loadConfig } from '../config/load-config.js';
+import { hubPaths } from '../config/paths.js';
+import { Keychain } from '../secrets/keychain.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { StateStore } from '../state/state-store.js';
+import type { ServerRecord } from '../state/server-record.js';
+import { SshPool } from '../ssh/ssh-pool.js';
+import { PromptBroker } from './prompt-broker.js';
+import { ServerRuntime } from './server-runtime.js';
+import { Systems } from './systems.js';
+
+export interface HubOptions {
+  /** HUBTRAY_HOME; defaults to the environment variable or the OS per-user config folder. */
+  home?: string;
+  secrets?: SecretStore;
+}
+
+export class Hub implements HubApi, HubEventSource {
+  private readonly emitter = new EventEmitter();
+  private readonly runtimes = new Map<string, ServerRuntime>();
+  private readonly prompts: PromptBroker;
+  private readonly pool: SshPool;
+  private readonly systems: Systems;
+
+  private constructor(
+    config: HubConfig,
+    private readonly store: StateStore,
+    private readonly secrets: SecretStore,
+    runRoot: string,
+    /** Start-up problems worth showing, e.g. a corrupt state file kept as a backup. */
+    readonly warnings: string[],
+  ) {
+    this.emitter.setMaxListeners(0);
+    this.prompts = new PromptBroker(
+      config.prompt_timeout,
+      (prompt) => this.emit({ event: 'prompt', data: prompt }),
+      (id) => this.emit({ event: 'promptClosed', data: { id } }),
+    );
+    this.pool = new SshPool({ prompter: this.prompts, secrets });
+    this.systems = new Systems(config, this.pool, runRoot);
+  }
+
+  /** Loads config and state, checks the keychain (loudly), and re-attaches to servers that still run. */
+  static async open(options: HubOptions = {}): Promise<Hub> {
+    const paths = hubPaths(options.home);
+    const secrets = options.secrets ?? new Keychain();
+    if (secrets instanceof Keychain) await secrets.check();
+    const config = await loadConfig(paths.config);
+    const { store, warnings } = await StateStore.open(paths.state);
+    const hub = new Hub(config, store, secrets, join(paths.home, 'run'), warnings);
+    await hub.reattachAll();
+    return hub;
+  }
+
+  subscribe(listener: (event: HubEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  async listSystems(): Promise<MethodResult<'listSystems'>> {
+    return this.systems.names().map((name) => this.systems.info(name, this.store.lastOptions(name)));
+  }
+
+  async listServers(): Promise<MethodResult<'listServers'>> {
+    return [...this.runtimes.values()].map((r) => r.info());
+  }
+
+  async start(args: MethodArgs<'start'>): Promise<ServerInfo> {
+    const system = this.systems.get(args.system);
+    const userOptions = this.userOptions(args);
+    const settings = this.systems.settings(args.system, userOptions);
+    const name = args.name ?? this.freeName(args.system);
+    const existing = this.runtimes.get(name);
+    if (existing?.active) throw new HubError('conflict', `a server named "${name}" is already ${existing.info().status}`);
+    await existing?.close();
+
+    const record: ServerRecord = {
+      name,
+      system: args.system,
+      kind: system.kind,
+      userOptions,
+      spawnerState: {},
+      tunnel: {},
+      status: 'starting',
+      createdAt: new Date().toISOString(),
+      readyAt: null,
+      stoppedAt: null,
+      exitStatus: null,
+      reason: null,
+    };
+    await this.store.put(record);
+    await this.store.setLastOptions(args.system, userOptions);
+    const runtime = this.runtime(record, settings);
+    this.runtimes.set(name, runtime);
+    this.emit({ event: 'server', data: runtime.info() });
+    // Jupyter's own tokens are 48 hex characters; this one never leaves the keychain except in `open`'s URL.
+    void runtime.start(randomBytes(24).toString('hex'));
+    return runtime.info();
+  }
+
+  async cancel(args: MethodArgs<'cancel'>): Promise<ServerInfo> {
+    const runtime = this.find(args.name);
+    if (!runtime.isStarting) throw new HubError('conflict', `${args.name} is ${runtime.info().status}; only a starting server can be cancelled`);
+    runtime.cancel();
+    return runtime.info();
+  }
+
+  async stop(args: MethodArgs<'stop'>): Promise<ServerInfo> {
+    const runtime = this.find(args.name);
+    if (!runtime.active) return runtime.info();
+    await runtime.stop(args.now ?? false).catch((error: unknown) => {
+      throw new HubError('failed', (error as Error).message);
+    });
+    return runtime.info();
+  }
+
+  async open(args: MethodArgs<'open'>): Promise<{ url: string }> {
+    const runtime = this.find(args.name);
+    try {
+      return { url: await runtime.openUrl() };
+    } catch (error) {
+      throw new HubError('conflict', (error as Error).message);
+    }
+  }
+
+  async logs(args: MethodArgs<'logs'>): Promise<{ text: string }> {
+    const runtime = this.find(args.name);
+    try {
+      return { text: await runtime.logs() };
+    } catch (error) {
+      throw new HubError('failed', `could not read the log of ${args.name}: ${(error as Error).message}`);
+    }
+  }
+
+  async pendingPrompts(): Promise<MethodResult<'pendingPrompts'>> {
+    return this.prompts.list();
+  }
+
+  async answerPrompt(args: MethodArgs<'answerPrompt'>): Promise<{ ok: true }> {
+    this.prompts.answer({ ...args, remember: args.remember ?? false });
+    return { ok: true };
+  }
+
+  async setSecret(args: MethodArgs<'setSecret'>): Promise<{ ok: true }> {
+    await this.secrets.set(args.key, args.value);
+    return { ok: true };
+  }
+
+  async deleteSecret(args: MethodArgs<'deleteSecret'>): Promise<{ deleted: boolean }> {
+    return { deleted: await this.secrets.delete(args.key) };
+  }
+
+  /** Stops watching servers and closes tunnels and connections; the servers themselves keep running. */
+  async close(): Promise<void> {
+    await Promise.all([...this.runtimes.values()].map((r) => r.close()));
+    await this.pool.close();
+    this.emitter.removeAllListeners();
+  }
+
+  private async reattachAll(): Promise<void> {
+    const records = this.store.servers();
+    await Promise.all(
+      records.map(async (record) => {
+        let settings;
+        try {
+          settings = this.systems.settings(record.system, record.userOptions);
+        } catch (error) {
+          this.warnings.push(`server ${record.name}: its system "${record.system}" is no longer usable (${(error as Error).message}); it is left as it is`);
+          return;
+        }
+        const runtime = this.runtime(record, settings);
+        this.runtimes.set(record.name, runtime);
+        if (runtime.active) await runtime.reattach();
+      }),
+    );
+  }
+
+  private runtime(record: ServerRecord, settings: ReturnType<Systems['settings']>): ServerRuntime {
+    return new ServerRuntime(record, this.systems.spawner(settings), settings, {
+      store: this.store,
+      secrets: this.secrets,
+      pool: this.pool,
+      changed: (info) => this.emit({ event: 'server', data: info }),
+      progressed: (name, event) => this.emit({ event: 'progress', data: { name, event } }),
+    });
+  }
+
+  private userOptions(args: MethodArgs<'start'>): UserOptions {
+    const form = this.systems.get(args.system).options_form;
+    try {
+      if (args.formData && args.options) throw new OptionsError('give either options or formData, not both');
+      if (args.formData) return optionsFromForm(form, args.formData);
+      if (args.options) return checkOptions(form, args.options);
+      // Remembered options may name fields the form has since dropped; those are forgotten, not an error.
+      const known = new Set(form.fields.map((f) => f.name));
+      const last = Object.entries(this.store.lastOptions(args.system)).filter(([key]) => known.has(key));
+      return checkOptions(form, Object.fromEntries(last));
+    } catch (error) {
+      if (error instanceof OptionsError) throw new HubError('bad-request', error.message);
+      throw error;
+    }
+  }
+
+  /** A readable default name derived from the system, numbered when taken by a server that still runs. */
+  private freeName(system: string): string {
+    const base = system.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'server';
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? base : `${base}-${n}`;
+      if (!this.runtimes.get(name)?.active) return name;
+    }
+  }
+
+  private find(name: string): ServerRuntime {
+    const runtime = this.runtimes.get(name);
+    if (!runtime) throw new HubError('not-found', `no server named "${name}"`);
+    return runtime;
+  }
+
+  private emit(event: HubEvent): void {
+    this.emitter.emit('event', event);
+  }
+}

@@ -1,0 +1,300 @@
+// One server's life in the Hub: start (with start_timeout, tunnel and http_timeout), the poll loop, stop, cancel,
+// and re-attach after a restart. Every change is persisted before it is announced, so a hub killed at any moment
+// finds on disk what it needs to re-attach or clean up.
+import type { ProgressEvent, ServerInfo, ServerStatus, TunnelHealth } from '../../../shared/api.js';
+import type { SpawnerSettings } from '../../../shared/config.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { secretKeys } from '../secrets/secret-store.js';
+import type { ServerRecord } from '../state/server-record.js';
+import type { StateStore } from '../state/state-store.js';
+import type { LocalForward, SshPool } from '../ssh/ssh-pool.js';
+import { expandUsername } from '../spawners/shell-spawner.js';
+import type { Endpoint, Spawner } from '../spawners/spawner.js';
+import { answersHttp, waitForHttp } from './http-ready.js';
+import { redact } from './redact.js';
+
+export interface RuntimeDeps {
+  store: StateStore;
+  secrets: SecretStore;
+  pool: SshPool;
+  changed: (info: ServerInfo) => void;
+  progressed: (name: string, event: ProgressEvent) => void;
+}
+
+const ACTIVE: ServerStatus[] = ['starting', 'running', 'stopping'];
+const LOG_TAIL_LINES = 12;
+
+export class ServerRuntime {
+  private readonly events: ProgressEvent[] = [];
+  private forward: LocalForward | null = null;
+  private endpoint: Endpoint | null = null;
+  private token: string | null = null;
+  private starting: AbortController | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private unwatchTunnel: (() => void) | null = null;
+  private closed = false;
+
+  constructor(
+    private record: ServerRecord,
+    private readonly spawner: Spawner,
+    private readonly settings: SpawnerSettings,
+    private readonly deps: RuntimeDeps,
+  ) {}
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  get active(): boolean {
+    return ACTIVE.includes(this.record.status);
+  }
+
+  info(): ServerInfo {
+    const r = this.record;
+    const port = this.localPort();
+    return {
+      name: r.name,
+      system: r.system,
+      kind: r.kind,
+      status: r.status,
+      url: r.status === 'running' && port ? `http://127.0.0.1:${port}/` : null,
+      progress: this.events.at(-1)?.progress ?? (r.status === 'running' ? 100 : 0),
+      userOptions: r.userOptions,
+      createdAt: r.createdAt,
+      readyAt: r.readyAt,
+      stoppedAt: r.stoppedAt,
+      exitStatus: r.exitStatus,
+      reason: r.reason,
+      tunnel: this.tunnelHealth(),
+      events: [...this.events],
+    };
+  }
+
+  /** The URL that logs the browser in: default_url, with the token as Jupyter's own URLs carry it. */
+  async openUrl(): Promise<string> {
+    const port = this.localPort();
+    if (this.record.status !== 'running' || !port || !this.token) throw new Error(`${this.name} is ${this.record.status}, not running`);
+    const path = expandUsername(this.settings.default_url ?? '/', await this.spawner.username()).replace(/^\/?/, '/');
+    const url = new URL(path, `http://127.0.0.1:${port}`);
+    url.searchParams.set('token', this.token);
+    return url.toString();
+  }
+
+  async logs(): Promise<string> {
+    const text = await this.spawner.logs();
+    return this.token ? redact(text, [this.token]) : text;
+  }
+
+  /** Runs the whole start in the background; the returned promise settles when the server is running or not. */
+  async start(token: string): Promise<void> {
+    this.token = token;
+    const abort = new AbortController();
+    this.starting = abort;
+    const timer = setTimeout(
+      () => abort.abort(new Error(`start_timeout of ${this.settings.start_timeout} s exceeded`)),
+      this.settings.start_timeout * 1000,
+    );
+    void this.relayProgress();
+    try {
+      this.note({ progress: 0, message: 'Start requested' });
+      await this.deps.secrets.set(secretKeys.serverToken(this.name), token);
+      this.endpoint = await this.spawner.start({ serverName: this.name, userOptions: this.record.userOptions, token, signal: abort.signal });
+      await this.update({ spawnerState: this.spawner.getState() });
+      clearTimeout(timer);
+      abort.signal.throwIfAborted();
+      await this.reach(this.record.tunnel.localPort);
+      this.note({ progress: 70, message: `Waiting for the server to answer (http_timeout ${this.settings.http_timeout} s)` });
+      const outcome = await waitForHttp(this.baseUrl(), token, this.settings.http_timeout, async () => (await this.spawner.poll()) !== null, abort.signal);
+      if (outcome !== 'ready') {
+        const why = outcome === 'gone' ? 'the server exited during its start' : `the server did not answer HTTP within http_timeout (${this.settings.http_timeout} s)`;
+        throw new Error(`${why}${await this.logTail()}`);
+      }
+      this.spawner.endProgress();
+      this.note({ progress: 100, message: `Server ready at ${this.baseUrl()}`, ready: true });
+      await this.update({ status: 'running', readyAt: new Date().toISOString() });
+      this.schedulePoll();
+    } catch (error) {
+      clearTimeout(timer);
+      const cancelled = abort.signal.aborted && !(abort.signal.reason instanceof Error && /start_timeout/.test(abort.signal.reason.message));
+      const reason = abort.signal.aborted ? (cancelled ? 'cancelled by the user' : (abort.signal.reason as Error).message) : this.describe(error);
+      await this.failStart(cancelled ? 'cancelled' : 'failed', reason);
+    } finally {
+      this.starting = null;
+    }
+  }
+
+  cancel(): void {
+    this.starting?.abort(new Error('cancelled'));
+  }
+
+  get isStarting(): boolean {
+    return this.starting !== null;
+  }
+
+  async stop(now: boolean): Promise<void> {
+    if (this.starting) {
+      this.cancel();
+      return;
+    }
+    this.clearPoll();
+    await this.update({ status: 'stopping' });
+    try {
+      await this.spawner.stop(now);
+    } catch (error) {
+      await this.update({ status: 'running', reason: this.describe(error) });
+      this.schedulePoll();
+      throw error;
+    }
+    await this.finish('stopped', 'stopped by the user', null);
+  }
+
+  /** After a hub restart: is the server still there? If so, rebuild the tunnel on the same local port. */
+  async reattach(): Promise<void> {
+    this.spawner.loadState(this.record.spawnerState);
+    this.token = await this.deps.secrets.get(secretKeys.serverToken(this.name));
+    let status: number | null;
+    try {
+      status = await this.spawner.poll();
+    } catch (error) {
+      // The host is unreachable right now: keep the record and try again at the next poll.
+      await this.update({ reason: `could not reach the server after a restart: ${this.describe(error)}` });
+      this.schedulePoll();
+      return;
+    }
+    if (status !== null || !this.token) {
+      const why = this.token ? 'the server exited while hubtray was not running' : 'its token is missing from the keychain';
+      await this.cleanupAfterExit(status ?? 0, why);
+      return;
+    }
+    this.endpoint = this.spawner.endpoint();
+    if (!this.endpoint) return this.cleanupAfterExit(0, 'its saved state is incomplete');
+    await this.reach(this.record.tunnel.localPort);
+    await this.update({ status: 'running', reason: null });
+    this.schedulePoll();
+  }
+
+  /** Stops watching; the server itself keeps running (quitting hubtray leaves servers up). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.clearPoll();
+    this.unwatchTunnel?.();
+    await this.forward?.close();
+    this.forward = null;
+  }
+
+  private async reach(preferredPort: number | undefined): Promise<void> {
+    const endpoint = this.endpoint;
+    if (!endpoint?.via) return;
+    this.note({ progress: 60, message: `Opening an SSH tunnel to ${endpoint.via.host}` });
+    try {
+      this.forward = await this.deps.pool.forwardLocal(endpoint.via, endpoint, preferredPort ? { localPort: preferredPort } : {});
+    } catch (error) {
+      if (!preferredPort) throw error;
+      // The old local port is taken by something else: a new port beats no tunnel.
+      this.forward = await this.deps.pool.forwardLocal(endpoint.via, endpoint);
+    }
+    this.unwatchTunnel = this.forward.onHealth(() => this.deps.changed(this.info()));
+    await this.update({ tunnel: { localPort: this.forward.localPort } });
+  }
+
+  private localPort(): number | undefined {
+    return this.forward?.localPort ?? (this.endpoint && !this.endpoint.via ? this.endpoint.port : undefined);
+  }
+
+  private baseUrl(): string {
+    return `http://127.0.0.1:${this.localPort()}/`;
+  }
+
+  private tunnelHealth(): TunnelHealth {
+    if (this.forward) return this.forward.health();
+    return { state: 'none' };
+  }
+
+  private schedulePoll(): void {
+    if (this.closed) return;
+    this.clearPoll();
+    const s = this.settings;
+    const delay = s.poll_interval * 1000 * (1 + s.poll_jitter * (Math.random() * 2 - 1));
+    this.pollTimer = setTimeout(() => void this.pollOnce(), delay);
+    this.pollTimer.unref();
+  }
+
+  private clearPoll(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  /** Poll by process, then by HTTP through the tunnel; only the process decides that a server has stopped. */
+  async pollOnce(): Promise<void> {
+    let status: number | null;
+    try {
+      status = await this.spawner.poll();
+    } catch (error) {
+      await this.update({ reason: `poll failed, will retry: ${this.describe(error)}` });
+      this.schedulePoll();
+      return;
+    }
+    if (status !== null) return this.cleanupAfterExit(status, 'the server exited');
+    const answers = this.token ? await answersHttp(this.baseUrl(), this.token) : false;
+    await this.update({ reason: answers ? null : 'the process runs but does not answer HTTP through the tunnel' });
+    this.schedulePoll();
+  }
+
+  private async cleanupAfterExit(status: number, why: string): Promise<void> {
+    const tail = await this.logTail();
+    await this.spawner.stop(true).catch(() => undefined);
+    await this.finish('stopped', `${why} (exit status ${status === 0 ? 'unknown' : status})${tail}`, status);
+  }
+
+  private async failStart(status: 'failed' | 'cancelled', reason: string): Promise<void> {
+    this.spawner.endProgress();
+    this.note({ progress: 100, message: status === 'cancelled' ? 'Start cancelled' : `Start failed: ${reason}`, failed: true });
+    // A failed start leaves nothing behind on the host.
+    let cleanup = '';
+    await this.spawner.stop(true).catch((error: unknown) => (cleanup = `; cleaning up also failed: ${this.describe(error)}`));
+    await this.finish(status, reason + cleanup, null);
+  }
+
+  private async finish(status: ServerStatus, reason: string, exitStatus: number | null): Promise<void> {
+    this.clearPoll();
+    this.spawner.clearState();
+    this.unwatchTunnel?.();
+    await this.forward?.close();
+    this.forward = null;
+    await this.deps.secrets.delete(secretKeys.serverToken(this.name)).catch(() => false);
+    await this.update({ status, reason, exitStatus, stoppedAt: new Date().toISOString(), spawnerState: {} });
+    this.token = null;
+  }
+
+  private async logTail(): Promise<string> {
+    try {
+      const lines = (await this.logs()).trim().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+      return lines ? `\n--- last lines of the server log ---\n${lines}` : '';
+    } catch {
+      return '';
+    }
+  }
+
+  private async relayProgress(): Promise<void> {
+    for await (const event of this.spawner.progress()) this.note(event);
+  }
+
+  private note(event: ProgressEvent): void {
+    const last = this.events.at(-1);
+    if (last?.ready || last?.failed) return;
+    this.events.push(event);
+    this.deps.progressed(this.name, event);
+  }
+
+  private async update(patch: Partial<ServerRecord>): Promise<void> {
+    this.record = { ...this.record, ...patch };
+    if (patch.reason) this.record.reason = this.token ? redact(patch.reason, [this.token]) : patch.reason;
+    await this.deps.store.put(this.record);
+    this.deps.changed(this.info());
+  }
+
+  private describe(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    return this.token ? redact(message, [this.token]) : message;
+  }
+}

@@ -1,0 +1,88 @@
+// JupyterHub's Spawner contract (seeds 001/002), moved onto the user's machine:
+// start() resolves to where the server listens, progress() yields JupyterHub-shaped events while it starts,
+// poll() is null while running or an exit status, stop(now) escalates, and get/load/clearState hold a JSON record
+// that lets a restarted hubtray re-attach to a server that still runs.
+import type { ProgressEvent } from '../../../shared/api.js';
+import type { UserOptions } from '../../../shared/forms.js';
+import type { SshTarget } from '../ssh/ssh-target.js';
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface SpawnRequest {
+  serverName: string;
+  userOptions: UserOptions;
+  /** A fresh random token for this server; it travels in the environment, never in argv. */
+  token: string;
+  /** Aborted when the user cancels the start or start_timeout passes. */
+  signal: AbortSignal;
+}
+
+/** Where the server listens, as seen from `via` (or from this computer when `via` is absent). */
+export interface Endpoint {
+  host: string;
+  port: number;
+  via?: SshTarget;
+}
+
+export interface Spawner {
+  start(request: SpawnRequest): Promise<Endpoint>;
+  progress(): AsyncIterable<ProgressEvent>;
+  poll(): Promise<number | null>;
+  stop(now?: boolean): Promise<void>;
+  /** The server's own log (stdout and stderr), most recent part. */
+  logs(): Promise<string>;
+  /** The user name the server runs as, for `{username}` expansion. */
+  username(): Promise<string>;
+  /** Where the started (or loaded) server listens; null before start or after clearState. */
+  endpoint(): Endpoint | null;
+  /** Ends progress(): the Hub, not the spawner, decides when a server is ready (it answers HTTP). */
+  endProgress(): void;
+  getState(): JsonObject;
+  loadState(state: JsonObject): void;
+  clearState(): void;
+}
+
+/**
+ * Progress plumbing shared by every spawner: emit() queues an event, progress() drains the queue until an event
+ * says ready or failed. Mirrors JupyterHub, where progress() is an async generator read by the Hub.
+ */
+export abstract class SpawnerBase implements Spawner {
+  private readonly queued: ProgressEvent[] = [];
+  private wake: (() => void) | null = null;
+  private finished = false;
+
+  abstract start(request: SpawnRequest): Promise<Endpoint>;
+  abstract poll(): Promise<number | null>;
+  abstract stop(now?: boolean): Promise<void>;
+  abstract logs(): Promise<string>;
+  abstract username(): Promise<string>;
+  abstract endpoint(): Endpoint | null;
+  abstract getState(): JsonObject;
+  abstract loadState(state: JsonObject): void;
+  abstract clearState(): void;
+
+  protected emit(event: ProgressEvent): void {
+    if (this.finished) return;
+    this.queued.push(event);
+    if (event.ready || event.failed) this.finished = true;
+    this.wake?.();
+  }
+
+  endProgress(): void {
+    this.finished = true;
+    this.wake?.();
+  }
+
+  async *progress(): AsyncIterable<ProgressEvent> {
+    for (;;) {
+      const next = this.queued.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.finished) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+}
