@@ -170,6 +170,29 @@ describe('keys and passwords (UsePAM no)', () => {
   });
 });
 
+describe('two required methods (AuthenticationMethods password,publickey)', () => {
+  let sshd: Sshd;
+  let config: ClientConfig;
+  const user = 'hubtray-ssh2fa';
+
+  beforeAll(async () => {
+    sshd = await startSshd({ passwordAuthentication: true, authenticationMethods: 'password,publickey', users: [{ name: user, password }] });
+    config = await writeClientConfig([{ alias: 'both', sshd, user }], { trust: true });
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    await config?.cleanup();
+  });
+
+  test('the key the server did not take at first is offered after the password succeeded partially', async () => {
+    const { pool, prompter, secrets } = newPool(config, { script: [answer(password, true)] });
+    expect((await pool.exec(sshTarget('both'), 'id -un')).stdout).toBe(`${user}\n`);
+    expect(prompter.asked.map((p) => p.kind)).toEqual(['password']);
+    expect(await sshd.log()).toMatch(new RegExp(`Accepted publickey for ${user}`));
+    expect(secrets.values.get(secretKeys.sshPassword(user, '127.0.0.1', sshd.port))).toBe(password);
+  });
+});
+
 describe('keyboard-interactive (PAM)', () => {
   let sshd: Sshd;
   let config: ClientConfig;

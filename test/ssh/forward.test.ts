@@ -88,6 +88,16 @@ test('a requested local port is used; a busy one is refused with a clear error',
   expect(await get(wanted)).toBe('hello from /');
 });
 
+test('a target that cannot be reached fails forwardLocal and frees the local port', async () => {
+  const [wanted, closedPort] = [await freePort(), await freePort()];
+  const error = await newPool()
+    .forwardLocal(sshTarget('127.0.0.1', { port: closedPort }), { host: '127.0.0.1', port: webPort }, { localPort: wanted })
+    .catch((err: unknown) => err);
+  expect(error).toBeInstanceOf(SshError);
+  expect(error).toMatchObject({ code: 'unreachable', message: expect.stringContaining(`127.0.0.1:${closedPort}`) });
+  expect(await listeners(wanted)).toEqual([]);
+});
+
 test('close() stops listening and ends open connections', async () => {
   const forward = await newPool().forwardLocal(sshTarget('box'), { host: '127.0.0.1', port: webPort });
   const socket = net.connect({ host: '127.0.0.1', port: forward.localPort });

@@ -44,6 +44,8 @@ const passphraseTries = 3;
 export class Authenticator {
   readonly handler: AuthHandlerMiddleware;
   private readonly steps: Iterator<Step>;
+  /** Steps the server did not offer yet; with several required methods it may offer them after a partial success. */
+  private deferred: Step[] = [];
   private readonly tried: string[] = [];
   private readonly skipped: string[] = [];
   private serverMethods: AuthenticationType[] = [];
@@ -103,15 +105,25 @@ export class Authenticator {
     if (methodsLeft === null) return { type: 'none', username };
     this.serverMethods = methodsLeft;
     await this.settlePassword(partialSuccess === true);
-    for (let step = this.steps.next(); !step.done; step = this.steps.next()) {
-      if (!methodsLeft.includes(step.value.method)) continue;
-      const method = await step.value.build();
+    const waiting = this.deferred;
+    this.deferred = [];
+    for (const step of this.candidates(waiting)) {
+      if (!methodsLeft.includes(step.method)) {
+        this.deferred.push(step);
+        continue;
+      }
+      const method = await step.build();
       if (method) {
-        this.tried.push(step.value.label);
+        this.tried.push(step.label);
         return method;
       }
     }
     return false;
+  }
+
+  private *candidates(waiting: Step[]): Generator<Step> {
+    yield* waiting;
+    for (let step = this.steps.next(); !step.done; step = this.steps.next()) yield step.value;
   }
 
   private *plan(): Generator<Step> {

@@ -20,6 +20,8 @@ export interface HopOptions {
 }
 
 type Ssh2Error = Error & { level?: string; code?: string; description?: string };
+// ssh2 takes any of append/prepend/remove; its typings demand all three.
+type AlgorithmEdit = Record<'append' | 'prepend' | 'remove', ServerHostKeyAlgorithm[]>;
 
 export async function connectHop(options: HopOptions): Promise<Client> {
   const { hop, auth: authContext } = options;
@@ -93,7 +95,7 @@ export async function connectHop(options: HopOptions): Promise<Client> {
       keepaliveInterval: options.keepaliveIntervalMs,
       keepaliveCountMax: options.keepaliveCountMax,
       authHandler: auth.handler,
-      ...(knownTypes.length > 0 ? { algorithms: { serverHostKey: { prepend: knownTypes } as ssh2AlgorithmEdit } } : {}),
+      ...(knownTypes.length > 0 ? { algorithms: { serverHostKey: { prepend: knownTypes } as AlgorithmEdit } } : {}),
       hostVerifier: (key: Buffer, verify: VerifyCallback) => {
         verifyHostKey(knownHosts, hop.hostname, hop.port, key, authContext.log).then(
           () => verify(true),
@@ -106,8 +108,6 @@ export async function connectHop(options: HopOptions): Promise<Client> {
     });
   });
 }
-
-type ssh2AlgorithmEdit = Record<'append' | 'prepend' | 'remove', ServerHostKeyAlgorithm[]>;
 
 function classify(err: Ssh2Error, where: string, auth: Authenticator): SshError {
   switch (err.level) {

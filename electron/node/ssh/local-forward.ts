@@ -20,7 +20,7 @@ export interface LocalForwardOptions {
   remote: { host: string; port: number };
   localPort?: number;
   log: (line: string) => void;
-  onClosed: () => void;
+  onClosed: (forward: LocalForward) => void;
 }
 
 export async function openLocalForward(options: LocalForwardOptions): Promise<LocalForward> {
@@ -79,7 +79,7 @@ class Forward implements LocalForward {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.setHealth({ state: 'none' });
     this.listeners.clear();
-    this.options.onClosed();
+    this.options.onClosed(this);
   }
 
   private async reconnect(): Promise<SshConnection> {

@@ -56,7 +56,7 @@ export class SshPool {
       remote,
       localPort: opts.localPort,
       log: this.log,
-      onClosed: () => this.forwards.delete(forward),
+      onClosed: (closed) => this.forwards.delete(closed),
     });
     this.forwards.add(forward);
     return forward;
