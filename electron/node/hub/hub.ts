@@ -15,12 +15,13 @@ import {
 import { checkOptions, optionsFromForm, OptionsError, type UserOptions } from '../../../shared/forms.js';
 import type { HubConfig } from '../../../shared/config.js';
 import { loadConfig } from '../config/load-config.js';
-import { hubPaths } from '../config/paths.js';
+import { ensureHubHome, hubPaths } from '../config/paths.js';
 import { Keychain } from '../secrets/keychain.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { StateStore } from '../state/state-store.js';
 import type { ServerRecord } from '../state/server-record.js';
 import { SshPool } from '../ssh/ssh-pool.js';
+import { logHubEvents } from './hub-log.js';
 import { PromptBroker } from './prompt-broker.js';
 import { ServerRuntime } from './server-runtime.js';
 import { Systems } from './systems.js';
@@ -58,12 +59,14 @@ export class Hub implements HubApi, HubEventSource {
 
   /** Loads config and state, checks the keychain (loudly), and re-attaches to servers that still run. */
   static async open(options: HubOptions = {}): Promise<Hub> {
-    const paths = hubPaths(options.home);
+    const paths = await ensureHubHome(hubPaths(options.home));
     const secrets = options.secrets ?? new Keychain();
     if (secrets instanceof Keychain) await secrets.check();
     const config = await loadConfig(paths.config);
     const { store, warnings } = await StateStore.open(paths.state);
     const hub = new Hub(config, store, secrets, join(paths.home, 'run'), warnings);
+    hub.subscribe(logHubEvents(join(paths.logs, 'hub.log')));
+    for (const warning of warnings) hub.emit({ event: 'notice', data: { level: 'warning', message: warning } });
     await hub.reattachAll();
     return hub;
   }

@@ -85,24 +85,25 @@ export class ServerRuntime {
     return this.token ? redact(text, [this.token]) : text;
   }
 
-  /** Runs the whole start in the background; the returned promise settles when the server is running or not. */
+  /**
+   * Runs the whole start: launch, tunnel, and the wait for HTTP. start_timeout bounds all of it (over SSH, "the
+   * process has started" and "it answers" are one step for the user); http_timeout bounds the wait for HTTP.
+   * Any failure, cancel or timeout stops what was launched, so nothing is left running on the host.
+   */
   async start(token: string): Promise<void> {
     this.token = token;
     const abort = new AbortController();
     this.starting = abort;
-    const timer = setTimeout(
-      () => abort.abort(new Error(`start_timeout of ${this.settings.start_timeout} s exceeded`)),
-      this.settings.start_timeout * 1000,
-    );
+    const timer = setTimeout(() => abort.abort(new StartTimeout(this.settings.start_timeout)), this.settings.start_timeout * 1000);
     void this.relayProgress();
     try {
       this.note({ progress: 0, message: 'Start requested' });
       await this.deps.secrets.set(secretKeys.serverToken(this.name), token);
       this.endpoint = await this.spawner.start({ serverName: this.name, userOptions: this.record.userOptions, token, signal: abort.signal });
       await this.update({ spawnerState: this.spawner.getState() });
-      clearTimeout(timer);
       abort.signal.throwIfAborted();
       await this.reach(this.record.tunnel.localPort);
+      abort.signal.throwIfAborted();
       this.note({ progress: 70, message: `Waiting for the server to answer (http_timeout ${this.settings.http_timeout} s)` });
       const outcome = await waitForHttp(this.baseUrl(), token, this.settings.http_timeout, async () => (await this.spawner.poll()) !== null, abort.signal);
       if (outcome !== 'ready') {
@@ -114,17 +115,17 @@ export class ServerRuntime {
       await this.update({ status: 'running', readyAt: new Date().toISOString() });
       this.schedulePoll();
     } catch (error) {
-      clearTimeout(timer);
-      const cancelled = abort.signal.aborted && !(abort.signal.reason instanceof Error && /start_timeout/.test(abort.signal.reason.message));
-      const reason = abort.signal.aborted ? (cancelled ? 'cancelled by the user' : (abort.signal.reason as Error).message) : this.describe(error);
-      await this.failStart(cancelled ? 'cancelled' : 'failed', reason);
+      const reason: unknown = abort.signal.aborted ? abort.signal.reason : error;
+      const cancelled = reason instanceof StartCancelled;
+      await this.failStart(cancelled ? 'cancelled' : 'failed', this.describe(reason) + (reason instanceof StartTimeout ? await this.logTail() : ''));
     } finally {
+      clearTimeout(timer);
       this.starting = null;
     }
   }
 
   cancel(): void {
-    this.starting?.abort(new Error('cancelled'));
+    this.starting?.abort(new StartCancelled());
   }
 
   get isStarting(): boolean {
@@ -296,5 +297,17 @@ export class ServerRuntime {
   private describe(error: unknown): string {
     const message = error instanceof Error ? error.message : String(error);
     return this.token ? redact(message, [this.token]) : message;
+  }
+}
+
+class StartTimeout extends Error {
+  constructor(seconds: number) {
+    super(`start_timeout of ${seconds} s exceeded`);
+  }
+}
+
+class StartCancelled extends Error {
+  constructor() {
+    super('cancelled by the user');
   }
 }
