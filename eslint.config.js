@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['build/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
     files: ['electron/main/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

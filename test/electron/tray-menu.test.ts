@@ -1,0 +1,59 @@
+// The tray menu is a pure function of the Hub's state; Electron only renders it.
+import { describe, expect, it, vi } from 'vitest';
+import type { ServerInfo, SystemInfo } from '../../shared/api.js';
+import { trayMenu, trayState } from '../../electron/main/tray-menu.js';
+
+function server(name: string, status: ServerInfo['status'], extra: Partial<ServerInfo> = {}): ServerInfo {
+  return {
+    name,
+    system: 'lab',
+    kind: 'ssh',
+    status,
+    url: null,
+    progress: 0,
+    userOptions: {},
+    createdAt: '2026-11-22T00:00:00.000Z',
+    readyAt: null,
+    stoppedAt: null,
+    exitStatus: null,
+    reason: null,
+    tunnel: { state: 'connected', localPort: 8888 },
+    events: [],
+    ...extra,
+  };
+}
+const systems: SystemInfo[] = [{ name: 'lab', kind: 'ssh', description: '', form: { fields: [] }, lastOptions: {} }];
+
+function actions() {
+  return { open: vi.fn(), stop: vi.fn(), cancel: vi.fn(), start: vi.fn(), quit: vi.fn() };
+}
+
+describe('tray menu', () => {
+  it('lists running servers with Open and Stop, starting ones with their progress, and a Start submenu', () => {
+    const a = actions();
+    const items = trayMenu([server('one', 'running'), server('two', 'starting', { progress: 42.4 }), server('old', 'stopped')], systems, a);
+    expect(items.map((i) => i.label)).toEqual(['one — lab', 'two — starting 42%', undefined, 'Start', undefined, 'Quit hubtray (servers keep running)']);
+    items[0]!.submenu![0]!.click!();
+    items[0]!.submenu![1]!.click!();
+    items[1]!.submenu![0]!.click!();
+    items[3]!.submenu![0]!.click!();
+    expect(a.open).toHaveBeenCalledWith('one');
+    expect(a.stop).toHaveBeenCalledWith('one');
+    expect(a.cancel).toHaveBeenCalledWith('two');
+    expect(a.start).toHaveBeenCalledWith('lab');
+  });
+
+  it('says when nothing runs, and disables Start without systems', () => {
+    const items = trayMenu([], [], actions());
+    expect(items[0]).toEqual({ label: 'No servers running', enabled: false });
+    expect(items.find((i) => i.label === 'Start')?.enabled).toBe(false);
+  });
+
+  it('shows idle, running or problem in the icon state', () => {
+    expect(trayState([])).toBe('idle');
+    expect(trayState([server('a', 'stopped')])).toBe('idle');
+    expect(trayState([server('a', 'running')])).toBe('running');
+    expect(trayState([server('a', 'running', { tunnel: { state: 'reconnecting' } })])).toBe('problem');
+    expect(trayState([server('a', 'failed')])).toBe('problem');
+  });
+});
