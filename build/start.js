@@ -1,21 +1,10 @@
 // `npm start`: the tray app. Electron's binary is fetched by its own postinstall, which some machines cannot run
 // (no web access, or npm's install-script policy); there the Hub still runs headless, and this says why.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { electronBinary } from './electron-binary.js';
 
-const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-function electronBinary() {
-  try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 const binary = electronBinary();
 const [command, args] = binary

@@ -2,20 +2,12 @@
 // reaches it. Machines without the binary (it is fetched from the web by a postinstall) skip, saying why.
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { electronBinary } from '../../build/electron-binary.js';
 import { localJupyter, makeHome, runCli } from '../fixtures/hubtray-process.js';
 
-function electronBinary(): string | null {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 it('starts the tray app, which serves the Hub to the CLI', async (ctx) => {
   const binary = electronBinary();
