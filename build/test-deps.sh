@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The real peers the tests run: OpenSSH's sshd, Debian's Jupyter server, and gnome-keyring's Secret Service under a
+# private D-Bus. Installs whichever are missing (as root, with apt), so that `npm test` alone sets a machine up.
+set -euo pipefail
+packages=(
+  openssh-server openssh-client
+  jupyter-core jupyter-server python3-notebook python3-ipykernel
+  gnome-keyring libsecret-tools dbus
+  procps iproute2 passwd
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  echo "The tests need these Debian packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing the tests' real peers: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get -o DPkg::Lock::Timeout=600 update -q
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
