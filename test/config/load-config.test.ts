@@ -1,0 +1,122 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { ConfigError, type HubConfig } from '../../shared/config.js';
+import { THIS_COMPUTER, withEmbeddedDefault } from '../../electron/node/config/embedded-default.js';
+import { loadConfig, parseConfigText, saveConfig } from '../../electron/node/config/load-config.js';
+
+const noJupyter = (): null => null;
+const jupyterAt = (command: string): string | null => (command === 'jupyter' ? '/usr/bin/jupyter' : null);
+const minimalSsh: z.input<typeof HubConfig> = { systems: { NAME: { kind: 'ssh', host: 'h', cmd: ['jupyter', 'lab'], args: [] } } };
+
+describe('loadConfig', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hubtray-config-'));
+    file = join(dir, 'config.json');
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const loadText = async (text: string): Promise<unknown> => {
+    await writeFile(file, text);
+    return loadConfig(file, { which: noJupyter });
+  };
+
+  it('treats a missing file as an empty config with defaults', async () => {
+    expect(await loadConfig(file, { which: noJupyter })).toEqual({ systems: {}, prompt_timeout: 120 });
+  });
+
+  it('treats an empty file, or one with a byte order mark, like any other', async () => {
+    expect(await loadText(' \n')).toEqual({ systems: {}, prompt_timeout: 120 });
+    expect(await loadText(`\uFEFF${JSON.stringify({ prompt_timeout: 30 })}`)).toEqual({ systems: {}, prompt_timeout: 30 });
+  });
+
+  it('reads the minimal ssh system and fills in the seeds’ defaults', async () => {
+    const config = (await loadText(JSON.stringify(minimalSsh))) as { systems: Record<string, Record<string, unknown>> };
+    expect(config.systems.NAME).toMatchObject({
+      kind: 'ssh',
+      host: 'h',
+      cmd: ['jupyter', 'lab'],
+      args: [],
+      environment: {},
+      start_timeout: 60,
+      http_timeout: 30,
+      poll_interval: 30,
+      poll_jitter: 0.1,
+      interrupt_timeout: 10,
+      term_timeout: 5,
+      kill_timeout: 5,
+      connect_timeout: 15,
+      options_form: { fields: [] },
+      apply_user_options: {},
+    });
+    expect(config.systems.NAME?.env_keep).toContain('PATH');
+  });
+
+  it('reports a JSON syntax error with its line and column', async () => {
+    const text = '{\n  "systems": {\n    "a": {"kind": "ssh",}\n  }\n}';
+    const error = await loadText(text).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(`${file}: not valid JSON at line 3, column 25: expected another property (JSON allows no comma before '}'), but found "}"`);
+  });
+
+  it.each([
+    ['{"systems": {"X": {"kind": "ssh", "host": "h", "start_timeout": -1}}}', 'systems.X.start_timeout: Too small: expected number to be >0'],
+    ['{"systems": {"X": {"kind": "ssh", "host": "h", "start_timeout": "soon"}}}', 'systems.X.start_timeout: Invalid input: expected number, received string'],
+    ['{"systems": {"X": {"kind": "ssh", "host": "h", "start_timout": 5}}}', 'systems.X: Unrecognized key: "start_timout"'],
+    ['{"systems": {"X": {"kind": "ssh", "host": "h; rm -rf /"}}}', 'systems.X.host: a host is an ssh config alias or a host name'],
+    ['{"systems": {"X": {"kind": "slurm"}}}', 'systems.X.kind: Invalid discriminator value'],
+  ])('names the bad setting and says why: %s', async (text, message) => {
+    const error = await loadText(text).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(`${file}: ${message}`);
+  });
+
+  it('passes on a read error other than a missing file', async () => {
+    await expect(loadConfig(dir, { which: noJupyter })).rejects.toThrow(/EISDIR/);
+  });
+
+  describe('the embedded "This computer" system', () => {
+    it('is offered when nothing is configured and jupyter is on PATH', async () => {
+      const config = await loadConfig(file, { which: jupyterAt });
+      expect(Object.keys(config.systems)).toEqual([THIS_COMPUTER]);
+      expect(config.systems[THIS_COMPUTER]).toMatchObject({ kind: 'local', start_timeout: 60 });
+    });
+
+    it('is not offered without jupyter', async () => {
+      expect((await loadConfig(file, { which: noJupyter })).systems).toEqual({});
+    });
+
+    it('is not offered when systems are configured', async () => {
+      await writeFile(file, JSON.stringify(minimalSsh));
+      expect(Object.keys((await loadConfig(file, { which: jupyterAt })).systems)).toEqual(['NAME']);
+    });
+
+    it('is a pure function of the config and the lookup', () => {
+      const empty = parseConfigText('{}', 'config.json');
+      const asked: string[] = [];
+      const which = (command: string): string | null => (asked.push(command), null);
+      expect(withEmbeddedDefault(empty, which)).toBe(empty);
+      expect(asked).toEqual(['jupyter']);
+    });
+  });
+
+  describe('saveConfig', () => {
+    it('writes the config as given (0600), which loads back', async () => {
+      await saveConfig(file, minimalSsh);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(minimalSsh);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect(Object.keys((await loadConfig(file, { which: noJupyter })).systems)).toEqual(['NAME']);
+    });
+
+    it('refuses a config that would not load, and leaves the file alone', async () => {
+      await saveConfig(file, minimalSsh);
+      const bad: z.input<typeof HubConfig> = { systems: { NAME: { kind: 'ssh', host: 'h', poll_interval: 0 } } };
+      await expect(saveConfig(file, bad)).rejects.toThrow(/systems\.NAME\.poll_interval/);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(minimalSsh);
+    });
+  });
+});

@@ -1,0 +1,20 @@
+// Proof that a secret did not land in a file: every file under a folder, searched as raw bytes.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The files under `dir` (recursively) whose bytes contain `needle`. */
+export async function filesContaining(dir: string, needle: string): Promise<string[]> {
+  const hits: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath, entry.name);
+    if ((await readFile(file)).includes(Buffer.from(needle))) hits.push(file);
+  }
+  return hits;
+}
+
+/** Every file under `dir`, recursively, as paths relative to it. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1));
+}
