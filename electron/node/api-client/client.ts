@@ -1,0 +1,48 @@
+// A typed HubApi over the local API. The methods are generated from the contract's method table, so a method
+// added to shared/api.ts is available here with no code of its own, and validated the same way.
+import {
+  methods,
+  parseArgs,
+  parseResult,
+  type HubApi,
+  type HubEvent,
+  type MethodName,
+} from '../../../shared/api.js';
+import { openEventSocket, type EventSocket, type SubscribeOptions } from './event-socket.js';
+import { httpTransport } from './transport.js';
+
+export type { SubscribeOptions } from './event-socket.js';
+
+export interface HubClient extends HubApi {
+  /** The hub's API URL, without the token. */
+  readonly url: string;
+  /** Resolves once subscribed; the returned function unsubscribes. Current servers arrive first, as `server` events. */
+  subscribe(listener: (event: HubEvent) => void, options?: SubscribeOptions): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export function createHubClient(url: string, token: string): HubClient {
+  const transport = httpTransport(url, token);
+  const sockets = new Set<EventSocket>();
+  const api: Partial<Record<MethodName, (args: unknown) => Promise<unknown>>> = {};
+  for (const method of Object.keys(methods) as MethodName[]) {
+    api[method] = async (args) => parseResult(method, await transport.call(method, parseArgs(method, args)));
+  }
+  return {
+    ...(api as HubApi),
+    url,
+    async subscribe(listener, options) {
+      const socket = await openEventSocket(url, token, listener, options);
+      sockets.add(socket);
+      return () => {
+        sockets.delete(socket);
+        return socket.unsubscribe();
+      };
+    },
+    async close() {
+      await Promise.all([...sockets].map((socket) => socket.unsubscribe()));
+      sockets.clear();
+      await transport.close();
+    },
+  };
+}

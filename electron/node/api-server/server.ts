@@ -1,0 +1,118 @@
+// The local API: the Hub's contract over HTTP (`POST /api/call/<method>`) and WebSocket (`/api/events`), on
+// 127.0.0.1 only. The CLI uses it, and so will the renderer when it runs in a plain browser.
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { isMethodName, type HubApi, type HubEventSource } from '../../../shared/api.js';
+import { readJsonBody } from './body.js';
+import { streamEvents } from './event-stream.js';
+import { checkHostAndOrigin, checkToken } from './guard.js';
+import { HttpError, sendError, sendJson, toHttpError } from './http-error.js';
+import { invoke } from './invoke.js';
+
+export interface ApiServerOptions {
+  token: string;
+  /** 0 or absent: a random free port. */
+  port?: number;
+}
+
+export interface ApiServer {
+  /** `http://127.0.0.1:<port>`, without the token. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const callPrefix = '/api/call/';
+export const pingPath = '/api/ping';
+export const eventsPath = '/api/events';
+
+export async function startApiServer(hub: HubApi & HubEventSource, options: ApiServerOptions): Promise<ApiServer> {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  wss.on('connection', (ws: WebSocket) => streamEvents(ws, hub));
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => sendError(res, toHttpError(error, describe(req))));
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    checkHostAndOrigin(req, port);
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    // Unauthenticated on purpose: a CLI that finds hub.json checks with it that a hub really answers there.
+    if (path === pingPath) return sendJson(res, 200, { hubtray: true });
+    checkToken(req, options.token, false);
+    if (path === eventsPath) throw new HttpError(426, 'bad-request', 'events are a WebSocket: send an Upgrade request', { Upgrade: 'websocket' });
+    if (!path.startsWith(callPrefix)) throw new HttpError(404, 'not-found', `no such endpoint ${path}`);
+    const method = decodeURIComponent(path.slice(callPrefix.length));
+    if (!isMethodName(method)) throw new HttpError(404, 'not-found', `no such method "${method}"`);
+    if (req.method !== 'POST') throw new HttpError(405, 'bad-request', `call ${method} with POST`, { Allow: 'POST' });
+    sendJson(res, 200, await invoke(hub, method, await readJsonBody(req)));
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      checkHostAndOrigin(req, port);
+      checkToken(req, options.token, true);
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (path !== eventsPath) throw new HttpError(404, 'not-found', `no WebSocket at ${path}`);
+    } catch (error) {
+      refuseUpgrade(socket, toHttpError(error, 'a WebSocket upgrade'));
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: async () => {
+      await closeSubscribers(wss);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Names a request for the hub's own log: the method and path only, never the body or the query (it may hold the token). */
+function describe(req: IncomingMessage): string {
+  return `${req.method ?? '?'} ${new URL(req.url ?? '/', 'http://127.0.0.1').pathname}`;
+}
+
+function refuseUpgrade(socket: Socket, error: HttpError): void {
+  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+  const headers = [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`,
+    'Connection: close',
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(error.headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
+}
+
+/** Tells subscribers the hub is going away (1001), and cuts off those that do not finish the close handshake in time. */
+async function closeSubscribers(wss: WebSocketServer): Promise<void> {
+  const closing = [...wss.clients].map(
+    (ws) =>
+      new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close(1001, 'hubtray is shutting down');
+        setTimeout(() => ws.terminate(), 1000).unref();
+      }),
+  );
+  await Promise.all(closing);
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+}

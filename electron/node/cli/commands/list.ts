@@ -1,0 +1,25 @@
+import type { ServerInfo } from '../../../../shared/api.js';
+import { parseCommand, type Command } from '../command.js';
+import { duration, printListing } from '../format.js';
+import { withHub } from '../with-hub.js';
+
+export const list: Command = {
+  summary: 'list servers, running or finished',
+  usage: 'list [--json]',
+  async run(argv) {
+    const { values } = parseCommand(argv, { json: { type: 'boolean' } }, []);
+    const servers = await withHub((hub) => hub.listServers({}));
+    printListing(servers, values.json ?? false, 'No servers. Start one with `hubtray start SYSTEM`.', ['NAME', 'SYSTEM', 'STATUS', 'UPTIME', 'URL'], (s) => [
+      s.name,
+      s.system,
+      s.status,
+      uptime(s),
+      s.url ?? '-',
+    ]);
+    return 0;
+  },
+};
+
+function uptime(server: ServerInfo): string {
+  return server.status === 'running' && server.readyAt ? duration(Date.now() - Date.parse(server.readyAt)) : '-';
+}

@@ -1,0 +1,61 @@
+import { publishApi } from '../../api-server/publish.js';
+import { refuseIfRunning } from '../../api-server/discovery.js';
+import { hubPaths } from '../../config/paths.js';
+import { Hub } from '../../hub/hub.js';
+import { Keychain } from '../../secrets/keychain.js';
+import { parseCommand, UsageError, type Command } from '../command.js';
+import { serveLogger } from '../serve-log.js';
+import { hubtrayVersion } from '../version.js';
+
+export const serve: Command = {
+  summary: 'run the hub without the tray app (for machines without a desktop), until Ctrl-C',
+  usage: 'serve [--port N]',
+  async run(argv) {
+    const { values } = parseCommand(argv, { port: { type: 'string' } }, []);
+    const port = parsePort(values.port);
+    const paths = hubPaths();
+    // Before Hub.open: a second hub must not even re-attach to the servers the first one manages.
+    await refuseIfRunning(paths.home);
+    const hub = await Hub.open({ home: paths.home });
+    for (const warning of hub.warnings) process.stderr.write(`hubtray: warning: ${warning}\n`);
+    const version = hubtrayVersion();
+    let api;
+    try {
+      api = await publishApi(hub, { home: paths.home, secrets: new Keychain(), version, port });
+    } catch (error) {
+      await hub.close();
+      throw error;
+    }
+    const unsubscribe = hub.subscribe(serveLogger());
+    process.stdout.write(
+      `hubtray ${version} is serving at ${api.url} (pid ${process.pid})\n` +
+        `config: ${paths.config}\n` +
+        'Stop with Ctrl-C. Running servers keep running; the next hubtray re-attaches to them.\n',
+    );
+    await termination();
+    unsubscribe();
+    await api.close();
+    await hub.close();
+    return 0;
+  },
+};
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a port number (0-65535), not "${text}"`);
+  return port;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one then ends the process the default way. */
+function termination(): Promise<void> {
+  return new Promise((resolve) => {
+    const handler = () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      resolve();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}
