@@ -48,6 +48,7 @@ export class OptionsError extends Error {
 
 /** JupyterHub's options_from_form: `{field: [strings]}` to typed values, checked against the form. */
 export function optionsFromForm(form: FormSchema, formData: Record<string, string[]>): UserOptions {
+  rejectUnknown(form, formData);
   const options: UserOptions = {};
   for (const field of form.fields) {
     const values = formData[field.name];
@@ -59,10 +60,7 @@ export function optionsFromForm(form: FormSchema, formData: Record<string, strin
 
 /** Checks typed user options against the form: known fields only, right types, within bounds, defaults filled. */
 export function checkOptions(form: FormSchema, options: UserOptions): UserOptions {
-  const known = new Set(form.fields.map((f) => f.name));
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw new OptionsError(`unknown option "${key}"; this system's form has: ${[...known].join(', ') || 'no fields'}`);
-  }
+  rejectUnknown(form, options);
   const result: UserOptions = {};
   for (const field of form.fields) {
     const value = options[field.name] ?? field.default;
@@ -70,6 +68,14 @@ export function checkOptions(form: FormSchema, options: UserOptions): UserOption
     result[field.name] = checkField(field, value);
   }
   return result;
+}
+
+// A typo in an option name must not be ignored silently: the user would start a server without the setting.
+function rejectUnknown(form: FormSchema, options: Record<string, unknown>): void {
+  const known = new Set(form.fields.map((f) => f.name));
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw new OptionsError(`unknown option "${key}"; this system's form has: ${[...known].join(', ') || 'no fields'}`);
+  }
 }
 
 function coerceField(field: FormField, values: string[]): unknown {

@@ -113,4 +113,9 @@ describe('secrets', () => {
     expect(await new Keychain().get('user/probe')).toBe(userSecret);
     await h.hub.deleteSecret({ key: 'user/probe' });
   });
+
+  it('refuses to let a user overwrite or delete the entries hubtray manages itself', async () => {
+    await expect(h.hub.setSecret({ key: 'server-token/here', value: 'x' })).rejects.toThrow(/managed by hubtray itself/);
+    await expect(h.hub.deleteSecret({ key: 'api-token/anything' })).rejects.toThrow(/managed by hubtray itself/);
+  });
 });

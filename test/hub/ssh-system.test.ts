@@ -93,7 +93,9 @@ describe('ssh system', () => {
     const server = await h.waitFor('hostile', ['running', 'failed']);
     expect(server.reason).toBeNull();
     expect(server.userOptions).toEqual({ dir: hostile });
+    const pid = h.savedState('hostile').pid as number;
     await h.hub.stop({ name: 'hostile' });
+    expect(pidAlive(pid)).toBe(false);
     expect(existsSync(marker)).toBe(false);
   });
 

@@ -20,7 +20,7 @@ export interface PublishOptions {
  * user with several) must not overwrite or delete each other's token.
  */
 export function apiTokenKey(home?: string): string {
-  return `${secretKeys.apiToken()}/${resolve(hubPaths(home).home)}`;
+  return secretKeys.apiToken(resolve(hubPaths(home).home));
 }
 
 /** Refuses (HubError 'conflict') when another live hub is registered for the same home; replaces a stale one. */

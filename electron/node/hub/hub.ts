@@ -17,7 +17,7 @@ import type { HubConfig } from '../../../shared/config.js';
 import { loadConfig } from '../config/load-config.js';
 import { ensureHubHome, hubPaths } from '../config/paths.js';
 import { Keychain } from '../secrets/keychain.js';
-import type { SecretStore } from '../secrets/secret-store.js';
+import { userSettableKey, type SecretStore } from '../secrets/secret-store.js';
 import { StateStore } from '../state/state-store.js';
 import type { ServerRecord } from '../state/server-record.js';
 import { SshPool } from '../ssh/ssh-pool.js';
@@ -161,12 +161,12 @@ export class Hub implements HubApi, HubEventSource {
   }
 
   async setSecret(args: MethodArgs<'setSecret'>): Promise<{ ok: true }> {
-    await this.secrets.set(args.key, args.value);
+    await this.secrets.set(settableKey(args.key), args.value);
     return { ok: true };
   }
 
   async deleteSecret(args: MethodArgs<'deleteSecret'>): Promise<{ deleted: boolean }> {
-    return { deleted: await this.secrets.delete(args.key) };
+    return { deleted: await this.secrets.delete(settableKey(args.key)) };
   }
 
   /** Stops watching servers and closes tunnels and connections; the servers themselves keep running. */
@@ -238,4 +238,9 @@ export class Hub implements HubApi, HubEventSource {
   private emit(event: HubEvent): void {
     this.emitter.emit('event', event);
   }
+}
+
+function settableKey(key: string): string {
+  if (!userSettableKey(key)) throw new HubError('bad-request', `"${key}" is managed by hubtray itself and cannot be set or deleted by hand`);
+  return key;
 }

@@ -29,7 +29,7 @@ export class ServerRuntime {
   private forward: LocalForward | null = null;
   private endpoint: Endpoint | null = null;
   private token: string | null = null;
-  private starting: AbortController | null = null;
+  private starting: { abort: AbortController; done: Promise<void> } | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private unwatchTunnel: (() => void) | null = null;
   private closed = false;
@@ -90,10 +90,15 @@ export class ServerRuntime {
    * process has started" and "it answers" are one step for the user); http_timeout bounds the wait for HTTP.
    * Any failure, cancel or timeout stops what was launched, so nothing is left running on the host.
    */
-  async start(token: string): Promise<void> {
-    this.token = token;
+  start(token: string): Promise<void> {
     const abort = new AbortController();
-    this.starting = abort;
+    const done = this.runStart(token, abort);
+    this.starting = { abort, done };
+    return done;
+  }
+
+  private async runStart(token: string, abort: AbortController): Promise<void> {
+    this.token = token;
     const timer = setTimeout(() => abort.abort(new StartTimeout(this.settings.start_timeout)), this.settings.start_timeout * 1000);
     void this.relayProgress();
     try {
@@ -111,6 +116,9 @@ export class ServerRuntime {
         throw new Error(`${why}${await this.logTail()}`);
       }
       this.spawner.endProgress();
+      // From here on it is a running server: a stop must stop it, not cancel a start that has finished.
+      clearTimeout(timer);
+      this.starting = null;
       this.note({ progress: 100, message: `Server ready at ${this.baseUrl()}`, ready: true });
       await this.update({ status: 'running', readyAt: new Date().toISOString() });
       this.schedulePoll();
@@ -125,7 +133,7 @@ export class ServerRuntime {
   }
 
   cancel(): void {
-    this.starting?.abort(new StartCancelled());
+    this.starting?.abort.abort(new StartCancelled());
   }
 
   get isStarting(): boolean {
@@ -133,10 +141,12 @@ export class ServerRuntime {
   }
 
   async stop(now: boolean): Promise<void> {
-    if (this.starting) {
+    const starting = this.starting;
+    if (starting) {
       this.cancel();
-      return;
+      await starting.done;
     }
+    if (this.record.status !== 'running') return;
     this.clearPoll();
     await this.update({ status: 'stopping' });
     try {

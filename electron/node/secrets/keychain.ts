@@ -1,4 +1,5 @@
 // The SecretStore the Hub uses: secrets live in the OS keychain under one service name, one entry per key.
+import { randomUUID } from 'node:crypto';
 import { KeychainError } from './keychain-errors.js';
 import { deletePassword, getPassword, setPassword } from './keytar.js';
 import type { SecretStore } from './secret-store.js';
@@ -6,7 +7,6 @@ import type { SecretStore } from './secret-store.js';
 export { KeychainError, KeychainUnavailableError } from './keychain-errors.js';
 
 const DEFAULT_SERVICE = 'hubtray';
-const CHECK_ACCOUNT = 'keychain-check';
 
 export class Keychain implements SecretStore {
   constructor(readonly service: string = DEFAULT_SERVICE) {}
@@ -29,13 +29,15 @@ export class Keychain implements SecretStore {
    * a lookup of a missing entry, so this writes, reads back and removes a sentinel that holds no secret.
    */
   async check(): Promise<void> {
+    // An account of its own per check: two hubs starting at once must not read or delete each other's sentinel.
+    const account = `keychain-check/${process.pid}-${randomUUID()}`;
     const sentinel = `checked ${new Date().toISOString()}`;
-    await this.set(CHECK_ACCOUNT, sentinel);
+    await this.set(account, sentinel);
     try {
-      const readBack = await this.get(CHECK_ACCOUNT);
-      if (readBack !== sentinel) throw new KeychainError('read back', CHECK_ACCOUNT, 'it returned something other than what was just stored');
+      const readBack = await this.get(account);
+      if (readBack !== sentinel) throw new KeychainError('read back', account, 'it returned something other than what was just stored');
     } finally {
-      await this.delete(CHECK_ACCOUNT);
+      await this.delete(account);
     }
   }
 }

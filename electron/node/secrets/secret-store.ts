@@ -9,8 +9,14 @@ export interface SecretStore {
 
 export const secretKeys = {
   serverToken: (server: string) => `server-token/${server}`,
-  apiToken: () => 'api-token',
+  /** Per HUBTRAY_HOME, so that hubs on different homes never overwrite each other's token. */
+  apiToken: (home: string) => `api-token/${home}`,
   sshPassphrase: (keyPath: string) => `ssh-passphrase/${keyPath}`,
   sshPassword: (user: string, host: string, port: number) => `ssh-password/${user}@${host}:${port}`,
   user: (key: string) => `user/${key}`,
 };
+
+/** What users may set through `hubtray secret`: not the entries hubtray itself creates and deletes. */
+export function userSettableKey(key: string): boolean {
+  return !/^(server-token|api-token|keychain-check)\//.test(key);
+}
