@@ -85,7 +85,7 @@ HT_PORT=
 for ht_p in ${plan.ports.join(' ')}; do
   if [ -r /proc/net/tcp ]; then
     ht_hex=$(printf '%04X' "$ht_p")
-    if cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '{ print $2 " " $4 }' | grep -q ":$ht_hex 0A\$"; then continue; fi
+    if cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '{ print $2 " " $4 }' | grep -q ":$ht_hex 0A$"; then continue; fi
   fi
   HT_PORT=$ht_p
   break
