@@ -32,8 +32,8 @@ async function main(): Promise<void> {
   };
   const report = (error: unknown) => notify('hubtray', error instanceof Error ? error.message : String(error));
   const actions = {
-    // Only URLs the Hub made for its own servers are ever handed to the system browser.
-    open: (name: string) => void hub.open({ name }).then(({ url }) => shell.openExternal(url)).catch(report),
+    // Only links the API server made for the Hub's own servers reach the system browser, and they carry no token.
+    open: (name: string) => void api.launchLink(name).then((link) => shell.openExternal(link)).catch(report),
     stop: (name: string) => void hub.stop({ name }).catch(report),
     cancel: (name: string) => void hub.cancel({ name }).catch(report),
     start: (system: string) => void hub.start({ system }).catch(report),

@@ -216,3 +216,28 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('launch links', () => {
+  it('open a running server in a browser once, without the token in the link', async () => {
+    await client.start({ system: 'here', name: 'launch' });
+    for (let i = 0; i < 200 && (await client.listServers({})).find((s) => s.name === 'launch')?.status !== 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const { url } = await client.open({ name: 'launch' });
+    const link = await client.launchLink('launch');
+    expect(link.startsWith(`${api.url}/launch/`)).toBe(true);
+    expect(link).not.toContain(new URL(url).searchParams.get('token'));
+    const path = new URL(link).pathname;
+    // No API token needed: the single-use nonce is the credential.
+    const first = await send(path, { method: 'GET', headers: {} });
+    expect(first.status).toBe(302);
+    expect(first.headers.location).toBe(url);
+    expect(first.headers['cache-control']).toBe('no-store');
+    const again = await send(path, { method: 'GET', headers: {} });
+    expect(again.status).toBe(404);
+    expect(errorOf(again).message).toMatch(/already used or has expired/);
+    await expect(client.launchLink('no-such')).rejects.toThrow(/no server named "no-such"/);
+    expect((await send('/api/launch/launch', { headers: {} })).status).toBe(401);
+    await client.stop({ name: 'launch' });
+  });
+});

@@ -8,6 +8,7 @@ import {
   type HubEvent,
   type MethodName,
 } from '../../../shared/api.js';
+import { z } from 'zod';
 import { openEventSocket, type EventSocket, type SubscribeOptions } from './event-socket.js';
 import { httpTransport } from './transport.js';
 
@@ -18,6 +19,8 @@ export interface HubClient extends HubApi {
   readonly url: string;
   /** Resolves once subscribed; the returned function unsubscribes. Current servers arrive first, as `server` events. */
   subscribe(listener: (event: HubEvent) => void, options?: SubscribeOptions): Promise<() => Promise<void>>;
+  /** A single-use link for a browser; unlike `open`'s URL it carries no token (see api-server/launch-links.ts). */
+  launchLink(name: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,10 @@ export function createHubClient(url: string, token: string): HubClient {
   return {
     ...(api as HubApi),
     url,
+    async launchLink(name) {
+      const reply = z.object({ url: z.string() }).parse(await transport.post(`/api/launch/${encodeURIComponent(name)}`, {}));
+      return reply.url;
+    },
     async subscribe(listener, options) {
       const socket = await openEventSocket(url, token, listener, options);
       sockets.add(socket);

@@ -9,6 +9,7 @@ import { streamEvents } from './event-stream.js';
 import { checkHostAndOrigin, checkToken } from './guard.js';
 import { HttpError, sendError, sendJson, toHttpError } from './http-error.js';
 import { invoke } from './invoke.js';
+import { LaunchLinks } from './launch-links.js';
 
 export interface ApiServerOptions {
   token: string;
@@ -20,17 +21,26 @@ export interface ApiServer {
   /** `http://127.0.0.1:<port>`, without the token. */
   url: string;
   port: number;
+  /** A single-use link that opens server NAME in a browser without the token ever appearing in argv. */
+  launchLink(name: string): Promise<string>;
   close(): Promise<void>;
 }
 
 const callPrefix = '/api/call/';
 export const pingPath = '/api/ping';
 export const eventsPath = '/api/events';
+const launchPrefix = '/api/launch/';
+const redeemPrefix = '/launch/';
 
 export async function startApiServer(hub: HubApi & HubEventSource, options: ApiServerOptions): Promise<ApiServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   wss.on('connection', (ws: WebSocket) => streamEvents(ws, hub));
   let port = 0;
+  const links = new LaunchLinks();
+  const launchLink = async (name: string) => {
+    const { url } = await invoke(hub, 'open', { name });
+    return `http://127.0.0.1:${port}${redeemPrefix}${links.create(url)}`;
+  };
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => sendError(res, toHttpError(error, describe(req))));
@@ -41,7 +51,13 @@ export async function startApiServer(hub: HubApi & HubEventSource, options: ApiS
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     // Unauthenticated on purpose: a CLI that finds hub.json checks with it that a hub really answers there.
     if (path === pingPath) return sendJson(res, 200, { hubtray: true });
+    // The nonce is the credential here: the browser that follows a launch link has no API token.
+    if (path.startsWith(redeemPrefix)) return redeem(res, links.take(path.slice(redeemPrefix.length)));
     checkToken(req, options.token, false);
+    if (path.startsWith(launchPrefix)) {
+      if (req.method !== 'POST') throw new HttpError(405, 'bad-request', 'ask for a launch link with POST', { Allow: 'POST' });
+      return sendJson(res, 200, { url: await launchLink(decodeURIComponent(path.slice(launchPrefix.length))) });
+    }
     if (path === eventsPath) throw new HttpError(426, 'bad-request', 'events are a WebSocket: send an Upgrade request', { Upgrade: 'websocket' });
     if (!path.startsWith(callPrefix)) throw new HttpError(404, 'not-found', `no such endpoint ${path}`);
     const method = decodeURIComponent(path.slice(callPrefix.length));
@@ -76,6 +92,7 @@ export async function startApiServer(hub: HubApi & HubEventSource, options: ApiS
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    launchLink,
     close: async () => {
       await closeSubscribers(wss);
       await new Promise<void>((resolve) => {
@@ -84,6 +101,12 @@ export async function startApiServer(hub: HubApi & HubEventSource, options: ApiS
       });
     },
   };
+}
+
+function redeem(res: ServerResponse, url: string | null): void {
+  if (!url) throw new HttpError(404, 'not-found', 'this launch link was already used or has expired; open the server from hubtray again');
+  res.writeHead(302, { Location: url, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+  res.end();
 }
 
 /** Names a request for the hub's own log: the method and path only, never the body or the query (it may hold the token). */

@@ -7,10 +7,13 @@ export const open: Command = {
   usage: 'open NAME [--print]',
   async run(argv) {
     const { values, args: [name] } = parseCommand(argv, { print: { type: 'boolean' } }, ['NAME']);
-    const { url } = await withHub((hub) => hub.open({ name }));
+    const { url, link } = await withHub(async (hub) => ({
+      url: (await hub.open({ name })).url,
+      link: values.print ? null : await hub.launchLink(name),
+    }));
     process.stdout.write(`${url}\n`);
-    if (!values.print) {
-      await openInBrowser(url).catch((error: unknown) => {
+    if (link) {
+      await openInBrowser(link).catch((error: unknown) => {
         process.stderr.write(`hubtray: could not start a browser (${(error as Error).message}); open the URL above yourself\n`);
       });
     }
