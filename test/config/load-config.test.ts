@@ -102,6 +102,16 @@ describe('loadConfig', () => {
       expect(withEmbeddedDefault(empty, which)).toBe(empty);
       expect(asked).toEqual(['jupyter']);
     });
+
+    it('runs JupyterLab where it is installed, else the Jupyter server that is, with --allow-root only as root', () => {
+      const empty = parseConfigText('{}', 'config.json');
+      const having = (...commands: string[]) => (command: string) => (commands.includes(command) ? `/usr/bin/${command}` : null);
+      const lab = withEmbeddedDefault(empty, having('jupyter', 'jupyter-lab'), false).systems[THIS_COMPUTER];
+      expect(lab).toMatchObject({ cmd: ['jupyter', 'lab'], args: [] });
+      const server = withEmbeddedDefault(empty, having('jupyter', 'jupyter-server'), true).systems[THIS_COMPUTER];
+      expect(server).toMatchObject({ cmd: ['jupyter', 'server'], args: ['--allow-root'] });
+      expect(withEmbeddedDefault(empty, having('jupyter'), false).systems[THIS_COMPUTER]).toMatchObject({ cmd: ['jupyter', 'notebook'] });
+    });
   });
 
   describe('saveConfig', () => {

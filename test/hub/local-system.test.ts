@@ -109,3 +109,20 @@ describe('a corrupt state file', () => {
     }
   });
 });
+
+describe('with no config at all', () => {
+  it('offers "This computer", which starts the Jupyter that is installed', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'hubtray-empty-home-'));
+    const bare = await openHub(home);
+    try {
+      expect((await bare.hub.listSystems()).map((s) => s.name)).toEqual(['This computer']);
+      await bare.hub.start({ system: 'This computer' });
+      const server = await bare.waitFor('this-computer', ['running', 'failed']);
+      expect(server.reason).toBeNull();
+      await bare.hub.stop({ name: 'this-computer' });
+    } finally {
+      await bare.close();
+      removeHome(home);
+    }
+  });
+});

@@ -4,9 +4,16 @@ import type { Which } from './find-on-path.js';
 
 export const THIS_COMPUTER = 'This computer';
 
-export function withEmbeddedDefault(config: HubConfig, which: Which): HubConfig {
+export function withEmbeddedDefault(config: HubConfig, which: Which, isRoot = process.getuid?.() === 0): HubConfig {
   if (Object.keys(config.systems).length > 0 || which('jupyter') === null) return config;
-  // No cmd: the local spawner's default command applies, and it runs `jupyter` from the same PATH.
-  const local = LocalSystem.parse({ kind: 'local', description: 'JupyterLab on this computer' });
+  // JupyterLab when it is installed; otherwise the Jupyter server that is (Debian, for one, ships no JupyterLab).
+  const app = which('jupyter-lab') !== null ? 'lab' : which('jupyter-server') !== null ? 'server' : 'notebook';
+  const local = LocalSystem.parse({
+    kind: 'local',
+    description: app === 'lab' ? 'JupyterLab on this computer' : `Jupyter ${app} on this computer`,
+    cmd: ['jupyter', app],
+    // Jupyter refuses to run as root without it; someone running hubtray as root has chosen to.
+    args: isRoot ? ['--allow-root'] : [],
+  });
   return { ...config, systems: { [THIS_COMPUTER]: local } };
 }
