@@ -54,7 +54,7 @@ export class Hub implements HubApi, HubEventSource {
       (id) => this.emit({ event: 'promptClosed', data: { id } }),
     );
     this.pool = new SshPool({ prompter: this.prompts, secrets });
-    this.systems = new Systems(config, this.pool, runRoot);
+    this.systems = new Systems(config, { pool: this.pool, runRoot });
   }
 
   /** Loads config and state, checks the keychain (loudly), and re-attaches to servers that still run. */

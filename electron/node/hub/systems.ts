@@ -1,26 +1,14 @@
 // The configured systems: what each offers (its options form) and how to build a spawner for it.
 import { HubError, type SystemInfo } from '../../../shared/api.js';
-import {
-  applyUserOptions,
-  LocalSystem,
-  SshSystem,
-  type HubConfig,
-  type SpawnerSettings,
-  type SshSystemConfig,
-  type SystemConfig,
-} from '../../../shared/config.js';
-import type { SshPool } from '../ssh/ssh-pool.js';
-import type { SshTarget } from '../ssh/ssh-target.js';
-import { LocalHost } from '../spawners/local-host.js';
-import { ShellSpawner } from '../spawners/shell-spawner.js';
+import { applyUserOptions, type HubConfig, type SystemConfig } from '../../../shared/config.js';
 import type { Spawner } from '../spawners/spawner.js';
-import { SshHost } from '../spawners/ssh-host.js';
+import { kindOf } from '../systems/registry.js';
+import type { SpawnerDeps } from '../systems/system-kind.js';
 
 export class Systems {
   constructor(
     private readonly config: HubConfig,
-    private readonly pool: SshPool,
-    private readonly runRoot: string,
+    private readonly deps: SpawnerDeps,
   ) {}
 
   names(): string[] {
@@ -32,7 +20,7 @@ export class Systems {
     return {
       name,
       kind: system.kind,
-      description: system.description ?? (system.kind === 'local' ? 'JupyterLab on this computer' : `JupyterLab on ${system.host} over SSH`),
+      description: system.description ?? kindOf(system).describe(system),
       form: system.options_form,
       lastOptions,
     };
@@ -48,28 +36,13 @@ export class Systems {
   settings(name: string, userOptions: Record<string, unknown>): SystemConfig {
     const system = this.get(name);
     try {
-      return system.kind === 'local'
-        ? applyUserOptions(system, LocalSystem, userOptions)
-        : applyUserOptions(system, SshSystem, userOptions);
+      return applyUserOptions(system, kindOf(system).schema, userOptions);
     } catch (error) {
       throw new HubError('bad-request', (error as Error).message);
     }
   }
 
   spawner(settings: SystemConfig): Spawner {
-    const host = settings.kind === 'local' ? new LocalHost(this.runRoot) : new SshHost(this.pool, sshTarget(settings));
-    return new ShellSpawner(settings satisfies SpawnerSettings, host);
+    return kindOf(settings).spawner(settings, this.deps);
   }
-}
-
-export function sshTarget(system: SshSystemConfig): SshTarget {
-  return {
-    host: system.host,
-    ...(system.user !== undefined ? { user: system.user } : {}),
-    ...(system.port !== undefined ? { port: system.port } : {}),
-    ...(system.identity_file !== undefined ? { identityFile: system.identity_file } : {}),
-    connectTimeoutSeconds: system.connect_timeout,
-    keepaliveIntervalSeconds: system.keepalive_interval,
-    keepaliveCountMax: system.keepalive_count_max,
-  };
 }
