@@ -25,12 +25,18 @@ export type ProgressEvent = z.infer<typeof ProgressEvent>;
 export const SystemKind = z.enum(['local', 'ssh']);
 export type SystemKind = z.infer<typeof SystemKind>;
 
+const Options = z.record(z.string(), z.unknown());
+
+export const PresetName = z.string().trim().min(1, 'a preset needs a name').max(64, 'a preset name is at most 64 characters');
+
 export const SystemInfo = z.object({
   name: SystemName,
   kind: SystemKind,
   description: z.string(),
   form: FormSchema,
-  lastOptions: z.record(z.string(), z.unknown()),
+  lastOptions: Options,
+  /** Named sets of options the user saved for this system. */
+  presets: z.record(z.string(), Options),
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
@@ -102,6 +108,21 @@ export const StartArgs = z
   .strict();
 export type StartArgs = z.infer<typeof StartArgs>;
 
+/**
+ * config.json's systems as the file has them (defaults left implicit), for editing. `embedded` names systems that
+ * hubtray adds by itself (the built-in "This computer") and that the file does not hold.
+ */
+export const SystemSettings = z.object({
+  file: z.string(),
+  systems: z.record(z.string(), Options),
+  embedded: z.array(SystemName),
+});
+export type SystemSettings = z.infer<typeof SystemSettings>;
+
+/** What "test connection" found: whether the system is reachable and its Jupyter command is there. */
+export const ConnectionReport = z.object({ ok: z.boolean(), message: z.string() });
+export type ConnectionReport = z.infer<typeof ConnectionReport>;
+
 export const methods = {
   listSystems: { args: Empty, result: z.array(SystemInfo) },
   listServers: { args: Empty, result: z.array(ServerInfo) },
@@ -114,6 +135,20 @@ export const methods = {
   answerPrompt: { args: PromptAnswer, result: Ok },
   setSecret: { args: z.object({ key: z.string().min(1).max(200), value: z.string().min(1) }).strict(), result: Ok },
   deleteSecret: { args: z.object({ key: z.string().min(1).max(200) }).strict(), result: z.object({ deleted: z.boolean() }) },
+  /** Systems settings. Every change is validated, written to config.json and applied at once. */
+  getSystemSettings: { args: Empty, result: SystemSettings },
+  /** Adds or replaces system `name`; with `previous`, renames that system. `settings` is checked against its kind. */
+  saveSystem: {
+    args: z.object({ name: SystemName, previous: SystemName.optional(), settings: Options }).strict(),
+    result: z.array(SystemInfo),
+  },
+  removeSystem: { args: z.object({ name: SystemName }).strict(), result: z.array(SystemInfo) },
+  /** Re-reads config.json after a hand edit. Running servers keep the settings they were started with. */
+  reloadConfig: { args: Empty, result: z.array(SystemInfo) },
+  /** Tries settings that need not be saved yet: reaches the host (prompting as a start would) and looks for the command. */
+  testConnection: { args: z.object({ settings: Options }).strict(), result: ConnectionReport },
+  savePreset: { args: z.object({ system: SystemName, preset: PresetName, options: Options }).strict(), result: SystemInfo },
+  deletePreset: { args: z.object({ system: SystemName, preset: PresetName }).strict(), result: SystemInfo },
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -129,6 +164,8 @@ export const events = {
   prompt: Prompt,
   /** A prompt was answered, or timed out. */
   promptClosed: z.object({ id: z.string() }),
+  /** The systems changed: config.json was saved or reloaded, or a preset or the last options changed. */
+  systems: z.array(SystemInfo),
   /** Something worth telling the user that belongs to no server, e.g. a corrupt state file kept as a backup. */
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 } as const;

@@ -55,7 +55,10 @@ describe('hubtray serve', () => {
     for (const file of filesUnder(home)) expect(readFileSync(file, 'utf8'), file).not.toContain(token);
     expect(serve.output().stdout).toContain(serve.url);
     expect(serve.output().stdout).toContain(join(home, 'config.json'));
-    expect(serve.output().stdout + serve.output().stderr).not.toContain(token);
+    // The token is printed once, for a person, in the UI address's fragment (browsers never send a fragment), and nowhere else.
+    const uiLine = `UI: ${serve.url}/#token=${token}\n`;
+    expect(serve.output().stdout).toContain(uiLine);
+    expect(serve.output().stdout.replace(uiLine, '') + serve.output().stderr).not.toContain(token);
   });
 
   it('refuses to run twice on the same home', async () => {

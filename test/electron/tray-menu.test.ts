@@ -22,7 +22,7 @@ function server(name: string, status: ServerInfo['status'], extra: Partial<Serve
     ...extra,
   };
 }
-const systems: SystemInfo[] = [{ name: 'lab', kind: 'ssh', description: '', form: { fields: [] }, lastOptions: {} }];
+const systems: SystemInfo[] = [{ name: 'lab', kind: 'ssh', description: '', form: { fields: [] }, lastOptions: {}, presets: {} }];
 
 function actions() {
   return { open: vi.fn(), stop: vi.fn(), cancel: vi.fn(), start: vi.fn(), quit: vi.fn() };

@@ -1,5 +1,6 @@
 // The local API: the Hub's contract over HTTP (`POST /api/call/<method>`) and WebSocket (`/api/events`), on
-// 127.0.0.1 only. The CLI uses it, and so will the renderer when it runs in a plain browser.
+// 127.0.0.1 only. The CLI uses it, and so does the renderer when it runs in a plain browser: every other path serves
+// the built renderer itself.
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,6 +11,7 @@ import { checkHostAndOrigin, checkToken } from './guard.js';
 import { HttpError, sendError, sendJson, toHttpError } from './http-error.js';
 import { invoke } from './invoke.js';
 import { LaunchLinks } from './launch-links.js';
+import { serveUi } from './static-ui.js';
 
 export interface ApiServerOptions {
   token: string;
@@ -23,6 +25,10 @@ export interface ApiServer {
   port: number;
   /** A single-use link that opens server NAME in a browser without the token ever appearing in argv. */
   launchLink(name: string): Promise<string>;
+  /** The UI's address with the API token in its fragment (which browsers never send to a server): for a person. */
+  uiUrl: string;
+  /** A single-use link to uiUrl, for an opener's argv. */
+  uiLink(): string;
   close(): Promise<void>;
 }
 
@@ -31,6 +37,7 @@ export const pingPath = '/api/ping';
 export const eventsPath = '/api/events';
 const launchPrefix = '/api/launch/';
 const redeemPrefix = '/launch/';
+const apiPrefix = '/api/';
 
 export async function startApiServer(hub: HubApi & HubEventSource, options: ApiServerOptions): Promise<ApiServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -53,6 +60,8 @@ export async function startApiServer(hub: HubApi & HubEventSource, options: ApiS
     if (path === pingPath) return sendJson(res, 200, { hubtray: true });
     // The nonce is the credential here: the browser that follows a launch link has no API token.
     if (path.startsWith(redeemPrefix)) return redeem(res, links.take(path.slice(redeemPrefix.length)));
+    // The UI's files hold no secret; the page gets its token from its URL's fragment.
+    if (!path.startsWith(apiPrefix)) return serveUi(req, res, path);
     checkToken(req, options.token, false);
     if (path.startsWith(launchPrefix)) {
       if (req.method !== 'POST') throw new HttpError(405, 'bad-request', 'ask for a launch link with POST', { Allow: 'POST' });
@@ -88,11 +97,15 @@ export async function startApiServer(hub: HubApi & HubEventSource, options: ApiS
     });
   });
   port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const uiUrl = `${url}/#token=${encodeURIComponent(options.token)}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     launchLink,
+    uiUrl,
+    uiLink: () => `${url}${redeemPrefix}${links.create(uiUrl)}`,
     close: async () => {
       await closeSubscribers(wss);
       await new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import {
+  describeZodError,
   HubError,
   type HubApi,
   type HubEvent,
@@ -11,9 +12,10 @@ import {
   type MethodArgs,
   type MethodResult,
   type ServerInfo,
+  type SystemInfo,
 } from '../../../shared/api.js';
 import { checkOptions, optionsFromForm, OptionsError, type UserOptions } from '../../../shared/forms.js';
-import type { HubConfig } from '../../../shared/config.js';
+import { ConfigError, SystemConfig, type HubConfig } from '../../../shared/config.js';
 import { loadConfig } from '../config/load-config.js';
 import { ensureHubHome, hubPaths } from '../config/paths.js';
 import { Keychain } from '../secrets/keychain.js';
@@ -25,6 +27,9 @@ import { logHubEvents } from './hub-log.js';
 import { PromptBroker } from './prompt-broker.js';
 import { ServerRuntime } from './server-runtime.js';
 import { Systems } from './systems.js';
+import { testConnection } from './connection-test.js';
+import { deleteSystem, readSystemSettings, writeSystem } from './system-settings.js';
+import type { SpawnerDeps } from '../systems/system-kind.js';
 
 export interface HubOptions {
   /** HUBTRAY_HOME; defaults to the environment variable or the OS per-user config folder. */
@@ -37,13 +42,15 @@ export class Hub implements HubApi, HubEventSource {
   private readonly runtimes = new Map<string, ServerRuntime>();
   private readonly prompts: PromptBroker;
   private readonly pool: SshPool;
-  private readonly systems: Systems;
+  private systems: Systems;
+  private readonly deps: SpawnerDeps;
 
   private constructor(
     config: HubConfig,
     private readonly store: StateStore,
     private readonly secrets: SecretStore,
     runRoot: string,
+    private readonly configFile: string,
     /** Start-up problems worth showing, e.g. a corrupt state file kept as a backup. */
     readonly warnings: string[],
   ) {
@@ -54,7 +61,8 @@ export class Hub implements HubApi, HubEventSource {
       (id) => this.emit({ event: 'promptClosed', data: { id } }),
     );
     this.pool = new SshPool({ prompter: this.prompts, secrets });
-    this.systems = new Systems(config, { pool: this.pool, runRoot });
+    this.deps = { pool: this.pool, runRoot };
+    this.systems = new Systems(config, this.deps);
   }
 
   /** Loads config and state, checks the keychain (loudly), and re-attaches to servers that still run. */
@@ -64,7 +72,7 @@ export class Hub implements HubApi, HubEventSource {
     if (secrets instanceof Keychain) await secrets.check();
     const config = await loadConfig(paths.config);
     const { store, warnings } = await StateStore.open(paths.state);
-    const hub = new Hub(config, store, secrets, join(paths.home, 'run'), warnings);
+    const hub = new Hub(config, store, secrets, join(paths.home, 'run'), paths.config, warnings);
     hub.subscribe(logHubEvents(join(paths.logs, 'hub.log')));
     for (const warning of warnings) hub.emit({ event: 'notice', data: { level: 'warning', message: warning } });
     await hub.reattachAll();
@@ -77,7 +85,7 @@ export class Hub implements HubApi, HubEventSource {
   }
 
   async listSystems(): Promise<MethodResult<'listSystems'>> {
-    return this.systems.names().map((name) => this.systems.info(name, this.store.lastOptions(name)));
+    return this.systems.names().map((name) => this.systems.info(name, { lastOptions: this.store.lastOptions(name), presets: this.store.presets(name) }));
   }
 
   async listServers(): Promise<MethodResult<'listServers'>> {
@@ -109,6 +117,7 @@ export class Hub implements HubApi, HubEventSource {
     };
     await this.store.put(record);
     await this.store.setLastOptions(args.system, userOptions);
+    await this.systemsChanged();
     const runtime = this.runtime(record, settings);
     this.runtimes.set(name, runtime);
     this.emit({ event: 'server', data: runtime.info() });
@@ -169,6 +178,53 @@ export class Hub implements HubApi, HubEventSource {
     return { deleted: await this.secrets.delete(settableKey(args.key)) };
   }
 
+  async getSystemSettings(): Promise<MethodResult<'getSystemSettings'>> {
+    return readSystemSettings(this.configFile);
+  }
+
+  async saveSystem(args: MethodArgs<'saveSystem'>): Promise<MethodResult<'saveSystem'>> {
+    if (args.previous !== undefined && args.previous !== args.name) this.refuseIfInUse(args.previous, 'renamed');
+    await writeSystem(this.configFile, args);
+    return this.reloadConfig();
+  }
+
+  async removeSystem(args: MethodArgs<'removeSystem'>): Promise<MethodResult<'removeSystem'>> {
+    this.refuseIfInUse(args.name, 'removed');
+    await deleteSystem(this.configFile, args.name);
+    return this.reloadConfig();
+  }
+
+  /** Applies config.json as it is now. Running servers keep the settings they were started with. */
+  async reloadConfig(): Promise<MethodResult<'reloadConfig'>> {
+    try {
+      this.systems = new Systems(await loadConfig(this.configFile), this.deps);
+    } catch (error) {
+      throw error instanceof ConfigError ? new HubError('bad-request', error.message) : error;
+    }
+    return this.systemsChanged();
+  }
+
+  async testConnection(args: MethodArgs<'testConnection'>): Promise<MethodResult<'testConnection'>> {
+    const parsed = SystemConfig.safeParse(args.settings);
+    if (!parsed.success) throw new HubError('bad-request', describeZodError(parsed.error));
+    return testConnection(parsed.data, this.deps);
+  }
+
+  async savePreset(args: MethodArgs<'savePreset'>): Promise<MethodResult<'savePreset'>> {
+    // Checked like a start's options, so a preset always loads into a valid form.
+    const options = this.userOptions({ system: args.system, options: args.options });
+    await this.store.setPreset(args.system, args.preset.trim(), options);
+    return this.systemInfo(args.system, await this.systemsChanged());
+  }
+
+  async deletePreset(args: MethodArgs<'deletePreset'>): Promise<MethodResult<'deletePreset'>> {
+    this.systems.get(args.system);
+    if (!(await this.store.setPreset(args.system, args.preset.trim(), null))) {
+      throw new HubError('not-found', `${args.system} has no preset named "${args.preset}"`);
+    }
+    return this.systemInfo(args.system, await this.systemsChanged());
+  }
+
   /** Stops watching servers and closes tunnels and connections; the servers themselves keep running. */
   async close(): Promise<void> {
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
@@ -226,6 +282,26 @@ export class Hub implements HubApi, HubEventSource {
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
       if (!this.runtimes.get(name)?.active) return name;
+    }
+  }
+
+  private async systemsChanged(): Promise<SystemInfo[]> {
+    const systems = await this.listSystems();
+    this.emit({ event: 'systems', data: systems });
+    return systems;
+  }
+
+  private systemInfo(name: string, systems: SystemInfo[]): SystemInfo {
+    const info = systems.find((s) => s.name === name);
+    if (!info) throw new HubError('not-found', `no system named "${name}"`);
+    return info;
+  }
+
+  /** Servers keep their system's settings while they run, but a restarted hub must find the system to re-attach. */
+  private refuseIfInUse(system: string, change: 'renamed' | 'removed'): void {
+    const busy = [...this.runtimes.values()].filter((r) => r.active && r.info().system === system).map((r) => r.name);
+    if (busy.length > 0) {
+      throw new HubError('conflict', `"${system}" cannot be ${change} while ${busy.join(', ')} ${busy.length === 1 ? 'is' : 'are'} active on it; stop ${busy.length === 1 ? 'it' : 'them'} first`);
     }
   }
 

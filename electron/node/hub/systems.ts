@@ -15,14 +15,14 @@ export class Systems {
     return Object.keys(this.config.systems);
   }
 
-  info(name: string, lastOptions: Record<string, unknown>): SystemInfo {
+  info(name: string, remembered: Pick<SystemInfo, 'lastOptions' | 'presets'>): SystemInfo {
     const system = this.get(name);
     return {
       name,
       kind: system.kind,
       description: system.description ?? kindOf(system).describe(system),
       form: system.options_form,
-      lastOptions,
+      ...remembered,
     };
   }
 

@@ -34,6 +34,8 @@ export const StateFile = z
     servers: z.record(ServerName, ServerRecord),
     /** The last options used per system, offered as the form's defaults next time. */
     lastOptions: z.record(SystemName, JsonObject),
+    /** Named option sets per system ("presets"), saved by the user. Absent in files from before presets. */
+    presets: z.record(SystemName, z.record(z.string(), JsonObject)).default({}),
   })
   .superRefine((state, ctx) => {
     for (const [key, record] of Object.entries(state.servers)) {

@@ -61,6 +61,25 @@ export class StateStore {
     await this.persist();
   }
 
+  presets(system: string): Record<string, Record<string, unknown>> {
+    return structuredClone(this.state.presets[system] ?? {});
+  }
+
+  /** Saves preset `name` for `system`; `options` null deletes it. Resolves true when something changed. */
+  async setPreset(system: string, name: string, options: Record<string, unknown> | null): Promise<boolean> {
+    const presets = (this.state.presets[system] ??= {});
+    if (options === null) {
+      if (!(name in presets)) return false;
+      delete presets[name];
+    } else {
+      const parsed = JsonObject.safeParse(options);
+      if (!parsed.success) throw new Error(`preset "${name}" cannot be saved: ${describeZodError(parsed.error)}`);
+      presets[name] = parsed.data;
+    }
+    await this.persist();
+    return true;
+  }
+
   // The snapshot is taken now; the atomic writer queues writes in call order, so the last one holds every change.
   private persist(): Promise<void> {
     return writeJsonAtomic(this.file, this.state);
@@ -68,7 +87,7 @@ export class StateStore {
 }
 
 function emptyState(): StateFile {
-  return { version: 1, servers: {}, lastOptions: {} };
+  return { version: 1, servers: {}, lastOptions: {}, presets: {} };
 }
 
 async function load(file: string): Promise<{ state: StateFile; warnings: string[] }> {

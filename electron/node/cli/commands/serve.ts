@@ -1,4 +1,5 @@
 import { publishApi } from '../../api-server/publish.js';
+import { openInBrowser } from '../browser.js';
 import { refuseIfRunning } from '../../api-server/discovery.js';
 import { hubPaths } from '../../config/paths.js';
 import { Hub } from '../../hub/hub.js';
@@ -9,9 +10,9 @@ import { hubtrayVersion } from '../version.js';
 
 export const serve: Command = {
   summary: 'run the hub without the tray app (for machines without a desktop), until Ctrl-C',
-  usage: 'serve [--port N]',
+  usage: 'serve [--port N] [--open]',
   async run(argv) {
-    const { values } = parseCommand(argv, { port: { type: 'string' } }, []);
+    const { values } = parseCommand(argv, { port: { type: 'string' }, open: { type: 'boolean' } }, []);
     const port = parsePort(values.port);
     const paths = hubPaths();
     // Before Hub.open: a second hub must not even re-attach to the servers the first one manages.
@@ -27,8 +28,16 @@ export const serve: Command = {
       throw error;
     }
     const unsubscribe = hub.subscribe(serveLogger());
+    if (values.open) {
+      // A single-use link: the token must not sit in the opener's argv, where any local user's `ps` can read it.
+      await openInBrowser(api.uiLink()).catch((error: unknown) => {
+        process.stderr.write(`hubtray: could not start a browser (${(error as Error).message}); open the UI address below yourself\n`);
+      });
+    }
     process.stdout.write(
       `hubtray ${version} is serving at ${api.url} (pid ${process.pid})\n` +
+        // Like Jupyter's own start-up line: the address a person opens, with the credential that lets them in.
+        `UI: ${api.uiUrl}\n` +
         `config: ${paths.config}\n` +
         'Stop with Ctrl-C. Running servers keep running; the next hubtray re-attaches to them.\n',
     );
