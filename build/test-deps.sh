@@ -7,6 +7,7 @@ packages=(
   jupyter-core jupyter-server python3-notebook python3-ipykernel
   gnome-keyring libsecret-tools dbus
   procps iproute2 passwd
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

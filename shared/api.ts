@@ -110,7 +110,8 @@ export type StartArgs = z.infer<typeof StartArgs>;
 
 /**
  * config.json's systems as the file has them (defaults left implicit), for editing. `embedded` names systems that
- * hubtray adds by itself (the built-in "This computer") and that the file does not hold.
+ * hubtray adds by itself (the built-in "This computer"): they are listed as they would be written, but the file
+ * does not hold them until a system is saved.
  */
 export const SystemSettings = z.object({
   file: z.string(),

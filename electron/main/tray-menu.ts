@@ -7,13 +7,21 @@ export interface TrayActions {
   stop(name: string): void;
   cancel(name: string): void;
   start(system: string): void;
+  /** Shows hubtray's window. */
+  show(): void;
+  setStartAtLogin(enabled: boolean): void;
   quit(): void;
+}
+
+export interface TrayOptions {
+  startAtLogin: boolean;
 }
 
 export interface TrayMenuItem {
   label?: string;
-  type?: 'normal' | 'separator' | 'submenu';
+  type?: 'normal' | 'separator' | 'submenu' | 'checkbox';
   enabled?: boolean;
+  checked?: boolean;
   submenu?: TrayMenuItem[];
   click?: () => void;
 }
@@ -26,7 +34,7 @@ export function trayState(servers: ServerInfo[]): TrayState {
   return current.some((s) => s.status === 'running' || s.status === 'starting') ? 'running' : 'idle';
 }
 
-export function trayMenu(servers: ServerInfo[], systems: SystemInfo[], actions: TrayActions): TrayMenuItem[] {
+export function trayMenu(servers: ServerInfo[], systems: SystemInfo[], actions: TrayActions, options: TrayOptions): TrayMenuItem[] {
   const running = servers.filter((s) => s.status === 'running');
   const starting = servers.filter((s) => s.status === 'starting');
   const items: TrayMenuItem[] = [];
@@ -55,6 +63,11 @@ export function trayMenu(servers: ServerInfo[], systems: SystemInfo[], actions: 
     enabled: systems.length > 0,
     submenu: systems.map((system) => ({ label: system.name, click: () => actions.start(system.name) })),
   });
-  items.push({ type: 'separator' }, { label: 'Quit hubtray (servers keep running)', click: () => actions.quit() });
+  items.push({ label: 'Open hubtray', click: () => actions.show() });
+  items.push(
+    { type: 'separator' },
+    { label: 'Start hubtray at login', type: 'checkbox', checked: options.startAtLogin, click: () => actions.setStartAtLogin(!options.startAtLogin) },
+    { label: 'Quit hubtray (servers keep running)', click: () => actions.quit() },
+  );
   return items;
 }

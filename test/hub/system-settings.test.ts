@@ -25,7 +25,7 @@ describe('systems settings', () => {
   it('adds a system next to the built-in one, keeping the file’s other settings, and applies it at once', async () => {
     const harness = await hubWith({ $schema: './config.schema.json', prompt_timeout: 30 });
     const before = await harness.hub.getSystemSettings();
-    expect(before).toEqual({ file: configFile(harness), systems: {}, embedded: ['This computer'] });
+    expect(before).toEqual({ file: configFile(harness), systems: { 'This computer': expect.objectContaining({ kind: 'local' }) }, embedded: ['This computer'] });
 
     const systems = await harness.hub.saveSystem({ name: 'lab', settings: { kind: 'ssh', host: 'lab.example.org', user: 'me' } });
     expect(systems.map((s) => s.name)).toEqual(['This computer', 'lab']);
@@ -59,11 +59,11 @@ describe('systems settings', () => {
     expect((await harness.hub.removeSystem({ name: 'a' })).map((s) => s.name)).toEqual(['bee', 'c']);
 
     writeFileSync(configFile(harness), JSON.stringify({ systems: { d: { kind: 'ssh', host: 'd' } } }));
-    expect((await harness.hub.reloadConfig({})).map((s) => s.name)).toEqual(['d']);
+    expect((await harness.hub.reloadConfig()).map((s) => s.name)).toEqual(['d']);
 
     const broken = '{\n  "systems": {,\n}';
     writeFileSync(configFile(harness), broken);
-    await expect(harness.hub.reloadConfig({})).rejects.toThrow(/line 2, column 15/);
+    await expect(harness.hub.reloadConfig()).rejects.toThrow(/line 2, column 15/);
     await expect(harness.hub.saveSystem({ name: 'e', settings: { kind: 'ssh', host: 'e' } })).rejects.toMatchObject({ code: 'bad-request' });
     expect(readFileSync(configFile(harness), 'utf8')).toBe(broken);
     // The last good config stays in force.

@@ -8,11 +8,11 @@ import { loadConfig, parseConfigText, saveConfig } from '../config/load-config.j
 
 type RawConfig = { systems?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
 
+/** The systems as config.json has them, the built-in ones included as they would be written. */
 export async function readSystemSettings(file: string): Promise<SystemSettings> {
-  const raw = await readRawConfig(file);
-  const effective = await loadConfig(file);
-  const systems = raw.systems ?? {};
-  return { file, systems, embedded: Object.keys(effective.systems).filter((name) => !(name in systems)) };
+  const inFile = Object.keys((await readRawConfig(file)).systems ?? {});
+  const systems = (await materialized(file)).systems ?? {};
+  return { file, systems, embedded: Object.keys(systems).filter((name) => !inFile.includes(name)) };
 }
 
 export interface SystemChange {

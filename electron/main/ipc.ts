@@ -1,0 +1,68 @@
+// The main process's side of the IPC: a handler per contract method, each of which first checks that the message
+// comes from hubtray's own window showing hubtray's own page (not a frame, not a page it was tricked into
+// loading), then validates the arguments and the result through the same `invoke` as the local API.
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { ServerName, type HubApi, type HubEventSource } from '../../shared/api.js';
+import { eventChannel, methodChannel, methodNames, openServerChannel, subscribeChannel, type IpcReply } from '../../shared/ipc.js';
+import { followHub } from '../node/api-server/event-stream.js';
+import { HttpError, toHttpError } from '../node/api-server/http-error.js';
+import { invoke } from '../node/api-server/invoke.js';
+import { isUiUrl } from './ui-protocol.js';
+
+export interface IpcOptions {
+  hub: HubApi & HubEventSource;
+  /** The web contents of hubtray's window: the only sender that is answered. */
+  window: () => WebContents | null;
+  /** Opens a server of the Hub's in the system browser. */
+  openServer: (name: string) => Promise<void>;
+}
+
+export function registerIpc(options: IpcOptions): void {
+  const following = new Map<WebContents, () => void>();
+
+  const handle = (channel: string, work: (event: IpcMainInvokeEvent, arg: unknown) => Promise<unknown>) => {
+    ipcMain.handle(channel, async (event, arg: unknown): Promise<IpcReply> => {
+      try {
+        if (!fromOurWindow(event, options.window())) throw new HttpError(403, 'unauthorized', 'only hubtray’s own window may call hubtray');
+        return { ok: true, value: await work(event, arg) };
+      } catch (error) {
+        const { code, message } = toHttpError(error, `IPC ${channel}`);
+        return { ok: false, error: { code, message } };
+      }
+    });
+  };
+
+  for (const method of methodNames) handle(methodChannel(method), (_event, args) => invoke(options.hub, method, args));
+
+  handle(openServerChannel, async (_event, name) => {
+    const parsed = ServerName.safeParse(name);
+    if (!parsed.success) throw new HttpError(400, 'bad-request', 'openServer: not a server name');
+    await options.openServer(parsed.data);
+    return null;
+  });
+
+  // A (re)loaded page subscribes again; its earlier subscription is replaced, never doubled.
+  handle(subscribeChannel, async (event) => {
+    const contents = event.sender;
+    if (!following.has(contents)) {
+      contents.once('destroyed', () => {
+        following.get(contents)?.();
+        following.delete(contents);
+      });
+    }
+    following.get(contents)?.();
+    const send = (data: unknown) => {
+      if (!contents.isDestroyed()) contents.send(eventChannel, data);
+    };
+    following.set(
+      contents,
+      followHub(options.hub, send, () => send({ event: 'notice', data: { level: 'error', message: 'hubtray could not list its servers' } })),
+    );
+    return null;
+  });
+}
+
+function fromOurWindow(event: IpcMainInvokeEvent, window: WebContents | null): boolean {
+  const frame = event.senderFrame;
+  return window !== null && event.sender === window && frame !== null && frame === event.sender.mainFrame && isUiUrl(frame.url);
+}

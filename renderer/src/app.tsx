@@ -1,0 +1,102 @@
+// The page: navigation, the current view, and what overlays every view (connection state, prompts, notices).
+import { useEffect, useRef } from 'react';
+import type { Bridge, ConnectionStatus } from './bridge/bridge.js';
+import { href, useRoute, type Route } from './lib/route.js';
+import { HubProvider, useHub } from './state/hub-context.js';
+import { Notices } from './views/notices.js';
+import { Prompts } from './views/prompt-dialog.js';
+import { ServerDetail } from './views/server-detail.js';
+import { ServersView } from './views/servers-view.js';
+import { StartView } from './views/start-view.js';
+import { SystemEditor } from './views/system-editor.js';
+import { SystemsView } from './views/systems-view.js';
+
+export function App({ bridge }: { bridge: Bridge | null }) {
+  if (!bridge) return <NoAccess />;
+  return (
+    <HubProvider bridge={bridge}>
+      <Shell />
+    </HubProvider>
+  );
+}
+
+function Shell() {
+  const route = useRoute();
+  const { state } = useHub();
+  const main = useRef<HTMLElement>(null);
+  // After a navigation, keyboard and screen-reader users continue from the new view, not from the old link.
+  const first = useRef(true);
+  useEffect(() => {
+    if (!first.current) main.current?.focus();
+    first.current = false;
+  }, [route]);
+  const section = route.view === 'server' ? 'servers' : route.view === 'add-system' || route.view === 'edit-system' ? 'systems' : route.view;
+  return (
+    <>
+      <header className="topbar">
+        <h1 className="brand">hubtray</h1>
+        <nav aria-label="Main">
+          {(['servers', 'start', 'systems'] as const).map((view) => (
+            <a key={view} href={href({ view })} aria-current={section === view ? 'page' : undefined}>
+              {view === 'servers' ? 'Servers' : view === 'start' ? 'Start' : 'Systems'}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <ConnectionBanner status={state.connection} />
+      <Prompts />
+      <main ref={main} tabIndex={-1}>
+        <View route={route} />
+      </main>
+      <Notices />
+    </>
+  );
+}
+
+function View({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'servers':
+      return <ServersView />;
+    case 'server':
+      return <ServerDetail name={route.name} />;
+    case 'start':
+      return <StartView systemName={route.system} />;
+    case 'systems':
+      return <SystemsView />;
+    case 'add-system':
+      return <SystemEditor kind={route.kind} />;
+    case 'edit-system':
+      return <SystemEditor editing={route.name} />;
+  }
+}
+
+function ConnectionBanner({ status }: { status: ConnectionStatus }) {
+  if (status === 'disconnected') {
+    return (
+      <p className="banner banner-warning" role="alert">
+        Lost contact with hubtray. Reconnecting…
+      </p>
+    );
+  }
+  if (status === 'unauthorized') {
+    return (
+      <p className="banner banner-error" role="alert">
+        This page's access has expired: hubtray was restarted. Open the UI address it printed when it started (it ends in #token=…).
+      </p>
+    );
+  }
+  return null;
+}
+
+function NoAccess() {
+  return (
+    <main className="view no-access">
+      <h1>hubtray</h1>
+      <p>This page needs its access link.</p>
+      <p>
+        Open the address that <code>hubtray serve</code> printed when it started (the line beginning with <code>UI:</code>), or run{' '}
+        <code>hubtray serve --open</code>.
+      </p>
+    </main>
+  );
+}

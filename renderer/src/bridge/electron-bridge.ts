@@ -1,0 +1,34 @@
+// The bridge in Electron: the preload's `window.hubtray`, which forwards over IPC to the main process. The main
+// process validates every argument; the results and events are validated again here, as from any other face.
+import { parseEvent, parseResult } from '../../../shared/api.js';
+import type { IpcReply, PreloadApi } from '../../../shared/ipc.js';
+import type { Bridge } from './bridge.js';
+import { errorMessage, toHubError } from './errors.js';
+
+function unwrap(reply: IpcReply): unknown {
+  if (reply.ok) return reply.value;
+  throw toHubError(reply.error, 'hubtray failed');
+}
+
+export function electronBridge(api: PreloadApi): Bridge {
+  return {
+    async call(method, args) {
+      return parseResult(method, unwrap(await api.call(method, args ?? {})));
+    },
+    subscribe(listener, status) {
+      const unsubscribe = api.onEvent((event) => {
+        try {
+          listener(parseEvent(event));
+        } catch (error) {
+          console.warn(`hubtray: ignored an event: ${errorMessage(error)}`);
+        }
+      });
+      // The main process is always there: subscribed is connected.
+      status('connected');
+      return unsubscribe;
+    },
+    async openServer(name) {
+      unwrap(await api.openServer(name));
+    },
+  };
+}

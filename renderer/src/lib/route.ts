@@ -1,0 +1,60 @@
+// Hash routes, so that the back button works and a reload stays on the same view, in a browser and in Electron.
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { view: 'servers' }
+  | { view: 'server'; name: string }
+  | { view: 'start'; system?: string }
+  | { view: 'systems' }
+  | { view: 'add-system'; kind: string }
+  | { view: 'edit-system'; name: string };
+
+export function parseRoute(hash: string): Route {
+  const [view, ...rest] = hash.replace(/^#\/?/, '').split('/');
+  const arg = rest.length > 0 ? decodeURIComponent(rest.join('/')) : undefined;
+  switch (view) {
+    case 'servers':
+      return arg ? { view: 'server', name: arg } : { view: 'servers' };
+    case 'start':
+      return arg ? { view: 'start', system: arg } : { view: 'start' };
+    case 'systems':
+      return { view: 'systems' };
+    case 'add-system':
+      return { view: 'add-system', kind: arg ?? 'ssh' };
+    case 'edit-system':
+      return arg ? { view: 'edit-system', name: arg } : { view: 'systems' };
+    default:
+      return { view: 'servers' };
+  }
+}
+
+export function href(route: Route): string {
+  switch (route.view) {
+    case 'servers':
+      return '#/servers';
+    case 'server':
+      return `#/servers/${encodeURIComponent(route.name)}`;
+    case 'start':
+      return route.system ? `#/start/${encodeURIComponent(route.system)}` : '#/start';
+    case 'systems':
+      return '#/systems';
+    case 'add-system':
+      return `#/add-system/${encodeURIComponent(route.kind)}`;
+    case 'edit-system':
+      return `#/edit-system/${encodeURIComponent(route.name)}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = href(route);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

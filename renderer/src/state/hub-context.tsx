@@ -1,0 +1,58 @@
+// The Hub's state for React: one subscription for the whole page, shared through context. Each (re)subscription
+// starts with every current server as a `server` event; systems and waiting prompts are fetched once per
+// connection. From then on events keep everything current.
+import { createContext, useContext, useEffect, useMemo, useReducer, type ReactNode } from 'react';
+import type { Bridge } from '../bridge/bridge.js';
+import { errorMessage } from '../bridge/errors.js';
+import { initialState, reduce, type Action, type HubState } from './hub-state.js';
+
+interface HubContextValue {
+  bridge: Bridge;
+  state: HubState;
+  dispatch: (action: Action) => void;
+  /** Reports a failed action as a notice. */
+  report: (error: unknown) => void;
+}
+
+const HubContext = createContext<HubContextValue | null>(null);
+
+export function HubProvider({ bridge, children }: { bridge: Bridge; children: ReactNode }) {
+  const [state, dispatch] = useReducer(reduce, initialState);
+
+  useEffect(() => {
+    let current = true;
+    const refresh = async () => {
+      try {
+        const [systems, prompts] = await Promise.all([bridge.call('listSystems', {}), bridge.call('pendingPrompts', {})]);
+        if (!current) return;
+        dispatch({ type: 'systems', systems });
+        dispatch({ type: 'prompts', prompts });
+      } catch (error) {
+        if (current) dispatch({ type: 'notice', level: 'error', message: `Could not load hubtray's state: ${errorMessage(error)}` });
+      }
+    };
+    const unsubscribe = bridge.subscribe(
+      (event) => dispatch({ type: 'event', event }),
+      (status) => {
+        dispatch({ type: 'connection', status });
+        if (status === 'connected') void refresh();
+      },
+    );
+    return () => {
+      current = false;
+      unsubscribe();
+    };
+  }, [bridge]);
+
+  const value = useMemo<HubContextValue>(
+    () => ({ bridge, state, dispatch, report: (error) => dispatch({ type: 'notice', level: 'error', message: errorMessage(error) }) }),
+    [bridge, state],
+  );
+  return <HubContext.Provider value={value}>{children}</HubContext.Provider>;
+}
+
+export function useHub(): HubContextValue {
+  const value = useContext(HubContext);
+  if (!value) throw new Error('useHub outside HubProvider');
+  return value;
+}

@@ -1,0 +1,55 @@
+// One server's page: what the start is doing (bar and event log), why it failed, and its log.
+import type { ServerInfo } from '../../../shared/api.js';
+import { Progress } from '../components/progress.js';
+import { StatusChip } from '../components/status-chip.js';
+import { TunnelHealth } from '../components/tunnel-health.js';
+import { Uptime } from '../components/uptime.js';
+import { href } from '../lib/route.js';
+import { useHub } from '../state/hub-context.js';
+import { EventLog } from './event-log.js';
+import { ServerActions } from './server-actions.js';
+import { ServerLogs } from './server-logs.js';
+
+export function ServerDetail({ name }: { name: string }) {
+  const { state } = useHub();
+  const server: ServerInfo | undefined = state.servers[name];
+  if (!server) {
+    return (
+      <section className="view">
+        <h2>{name}</h2>
+        <p>{state.connection === 'connected' ? 'hubtray has no server of this name.' : 'Loading…'}</p>
+        <a href={href({ view: 'servers' })}>All servers</a>
+      </section>
+    );
+  }
+  return (
+    <section className="view server-detail" aria-labelledby="server-title">
+      <p className="breadcrumb">
+        <a href={href({ view: 'servers' })}>Servers</a> ›
+      </p>
+      <div className="card-head">
+        <h2 id="server-title">{server.name}</h2>
+        <StatusChip server={server} />
+        <ServerActions server={server} />
+      </div>
+      <p className="meta">
+        <span>{server.system}</span>
+        {server.status === 'running' && server.readyAt ? <Uptime since={server.readyAt} /> : null}
+        <TunnelHealth server={server} />
+      </p>
+      <Progress value={server.progress} label={`Start of ${server.name}`} />
+      {server.reason ? <p className={server.status === 'failed' ? 'alert alert-error' : 'alert'}>{server.reason}</p> : null}
+      {Object.keys(server.userOptions).length > 0 ? (
+        <p className="options-summary">
+          Options:{' '}
+          {Object.entries(server.userOptions)
+            .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+            .join(', ')}
+        </p>
+      ) : null}
+      <h3>Events</h3>
+      <EventLog events={server.events} />
+      <ServerLogs name={server.name} />
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+// Starting a server: pick a system, fill in its options (the last ones used are filled in), optionally name the
+// server, and start. The view then follows the start on the server's own page.
+import { useMemo, useState } from 'react';
+import { ServerName, type SystemInfo } from '../../../shared/api.js';
+import { Field } from '../components/field.js';
+import { errorMessage } from '../bridge/errors.js';
+import { checkValues, initialValues, type FormValues } from '../lib/form-values.js';
+import { href, navigate } from '../lib/route.js';
+import { useHub } from '../state/hub-context.js';
+import { OptionsForm } from './options-form.js';
+import { Presets } from './presets.js';
+
+export function StartView({ systemName }: { systemName?: string }) {
+  const { state } = useHub();
+  const systems = state.systems;
+  if (systems === null) return <p className="view">Loading…</p>;
+  if (systems.length === 0) {
+    return (
+      <section className="view">
+        <h2>Start a server</h2>
+        <p>
+          No system is set up yet. <a href={href({ view: 'add-system', kind: 'ssh' })}>Add an SSH host</a>.
+        </p>
+      </section>
+    );
+  }
+  const system = systems.find((s) => s.name === systemName) ?? (systems.length === 1 ? systems[0] : undefined);
+  return (
+    <section className="view" aria-labelledby="start-title">
+      <h2 id="start-title">Start a server</h2>
+      <fieldset className="system-picker">
+        <legend>System</legend>
+        {systems.map((s) => (
+          <label key={s.name} className={s === system ? 'system-option selected' : 'system-option'}>
+            <input type="radio" name="system" value={s.name} checked={s === system} onChange={() => navigate({ view: 'start', system: s.name })} />
+            <span className="system-name">{s.name}</span>
+            <span className="help">{s.description}</span>
+          </label>
+        ))}
+      </fieldset>
+      {/* Keyed by system and form: another system, or a form changed in config.json, starts from its own values. */}
+      {system ? <StartForm key={`${system.name}\n${JSON.stringify(system.form)}`} system={system} /> : <p className="help">Choose where to start JupyterLab.</p>}
+    </section>
+  );
+}
+
+function StartForm({ system }: { system: SystemInfo }) {
+  const { bridge } = useHub();
+  const [values, setValues] = useState<FormValues>(() => initialValues(system.form, system.lastOptions));
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const { options, errors } = useMemo(() => checkValues(system.form, values), [system.form, values]);
+  const nameCheck = name.trim() === '' ? null : ServerName.safeParse(name.trim());
+  const nameError = nameCheck && !nameCheck.success ? nameCheck.error.issues[0]?.message : undefined;
+  const valid = Object.keys(errors).length === 0 && !nameError;
+
+  const start = () => {
+    setStarting(true);
+    setError(null);
+    bridge.call('start', { system: system.name, options, ...(name.trim() ? { name: name.trim() } : {}) }).then(
+      (server) => navigate({ view: 'server', name: server.name }),
+      (e: unknown) => {
+        setError(errorMessage(e));
+        setStarting(false);
+      },
+    );
+  };
+
+  return (
+    <form
+      className="start-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid && !starting) start();
+      }}
+    >
+      <OptionsForm form={system.form} values={values} errors={errors} onChange={(field, value) => setValues((v) => ({ ...v, [field]: value }))} />
+      {system.form.fields.length > 0 ? (
+        <Presets system={system} options={valid ? options : null} onLoad={(preset) => setValues(initialValues(system.form, preset))} />
+      ) : null}
+      <Field label="Server name (optional)" help="Leave empty for a name made from the system's." error={nameError}>
+        {(control) => <input {...control} type="text" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}
+      </Field>
+      {error ? (
+        <p className="alert alert-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={!valid || starting}>
+          {starting ? 'Starting…' : `Start on ${system.name}`}
+        </button>
+      </div>
+    </form>
+  );
+}
