@@ -22,7 +22,7 @@ export const ProgressEvent = z.object({
 });
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
 
-export const SystemKind = z.enum(['local', 'ssh']);
+export const SystemKind = z.enum(['local', 'ssh', 'jupyterhub']);
 export type SystemKind = z.infer<typeof SystemKind>;
 
 const Options = z.record(z.string(), z.unknown());
@@ -130,7 +130,8 @@ export const methods = {
   start: { args: StartArgs, result: ServerInfo },
   cancel: { args: ByName, result: ServerInfo },
   stop: { args: z.object({ name: ServerName, now: z.boolean().optional() }).strict(), result: ServerInfo },
-  open: { args: ByName, result: z.object({ url: z.string() }) },
+  /** `note` says why the URL does not log the browser in by itself (e.g. it is a JupyterHub's login page). */
+  open: { args: ByName, result: z.object({ url: z.string(), note: z.string().optional() }) },
   logs: { args: ByName, result: z.object({ text: z.string() }) },
   pendingPrompts: { args: Empty, result: z.array(Prompt) },
   answerPrompt: { args: PromptAnswer, result: Ok },

@@ -15,20 +15,28 @@ const ByteSpec = z.union([z.number().int().nonnegative(), z.string()]).superRefi
   }
 });
 
-/** Spawner settings every system kind shares (JupyterHub `Spawner` traits). */
-export const SpawnerSettings = z.object({
+/** Settings every system kind shares: how hubtray starts, waits for, polls and offers a server. */
+export const CommonSettings = z.object({
   description: z.string().optional(),
-  cmd: Command.optional(),
-  args: z.array(z.string()).default([]),
-  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
-  env_keep: z.array(z.string()).default(['PATH', 'PYTHONPATH', 'CONDA_ROOT', 'CONDA_DEFAULT_ENV', 'VIRTUAL_ENV', 'LANG', 'LC_ALL', 'JUPYTERHUB_SINGLEUSER_APP']),
-  notebook_dir: z.string().optional(),
   default_url: z.string().optional(),
   // JupyterHub's 60 s; a remote start over SSH includes a login, so it gets the same budget.
   start_timeout: Seconds.default(60),
   http_timeout: Seconds.default(30),
   poll_interval: Seconds.default(30),
   poll_jitter: z.number().min(0).max(1).default(0.1),
+  options_form: FormSchema.default({ fields: [] }),
+  /** JupyterHub 5.3's dict form: user option field -> setting name it may set. */
+  apply_user_options: z.record(z.string(), z.string()).default({}),
+});
+export type CommonSettings = z.infer<typeof CommonSettings>;
+
+/** The settings of kinds whose spawner runs the server process itself (JupyterHub `Spawner` traits). */
+export const SpawnerSettings = CommonSettings.extend({
+  cmd: Command.optional(),
+  args: z.array(z.string()).default([]),
+  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  env_keep: z.array(z.string()).default(['PATH', 'PYTHONPATH', 'CONDA_ROOT', 'CONDA_DEFAULT_ENV', 'VIRTUAL_ENV', 'LANG', 'LC_ALL', 'JUPYTERHUB_SINGLEUSER_APP']),
+  notebook_dir: z.string().optional(),
   interrupt_timeout: Seconds.default(10),
   term_timeout: Seconds.default(5),
   kill_timeout: Seconds.default(5),
@@ -36,16 +44,13 @@ export const SpawnerSettings = z.object({
   mem_guarantee: ByteSpec.optional(),
   cpu_limit: z.number().positive().optional(),
   cpu_guarantee: z.number().positive().optional(),
-  options_form: FormSchema.default({ fields: [] }),
-  /** JupyterHub 5.3's dict form: user option field -> setting name it may set. */
-  apply_user_options: z.record(z.string(), z.string()).default({}),
 });
 export type SpawnerSettings = z.infer<typeof SpawnerSettings>;
 
 export const LocalSystem = SpawnerSettings.extend({ kind: z.literal('local') }).strict();
 
-export const SshSystem = SpawnerSettings.extend({
-  kind: z.literal('ssh'),
+/** How to reach a host over SSH; shared by every kind that goes through one. */
+export const SshHostSettings = z.object({
   /** An alias from ~/.ssh/config, or a host name. */
   host: z.string().min(1).regex(/^[^\s'"`$;&|<>\\]+$/, 'a host is an ssh config alias or a host name, without spaces or shell characters'),
   user: z.string().optional(),
@@ -54,12 +59,55 @@ export const SshSystem = SpawnerSettings.extend({
   connect_timeout: Seconds.default(15),
   keepalive_interval: Seconds.default(5),
   keepalive_count_max: z.number().int().min(1).default(3),
-}).strict();
+});
+export type SshHostSettings = z.infer<typeof SshHostSettings>;
 
-export const SystemConfig = z.discriminatedUnion('kind', [LocalSystem, SshSystem]);
+export const SshSystem = SpawnerSettings.extend({ kind: z.literal('ssh'), ...SshHostSettings.shape }).strict();
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
+
+/**
+ * A JupyterHub the user has an account on, driven the way BinderHub's Launcher drives one (seed 003): its settings
+ * keep the Launcher's names and defaults, except where a comment says why hubtray differs.
+ */
+export const JupyterHubSystem = CommonSettings.extend({
+  kind: z.literal('jupyterhub'),
+  /** The hub's public URL: what the browser opens. */
+  hub_url: HttpUrl,
+  /** The hub's internal URL, when API calls go elsewhere than the browser. */
+  hub_url_local: HttpUrl.optional(),
+  /** Reach the hub through this SSH host (a hub on a private network); hub_url is then as seen from that host. */
+  ssh: SshHostSettings.strict().optional(),
+  /** The hub user to launch for; default: the API token's owner. Naming another user needs an admin token. */
+  user: z.string().min(1).optional(),
+  // The Launcher creates temporary users for anonymous Binder sessions; a person's own account already exists.
+  create_user: z.boolean().default(false),
+  /** The named server to start; '' is the user's default server. A form field may set it via apply_user_options. */
+  server_name: z.string().regex(/^[A-Za-z0-9._~-]*$/, 'a JupyterHub server name has no slashes, spaces or other URL characters').default(''),
+  allow_named_servers: z.boolean().default(false),
+  /** 0 means no limit. Counted as the hub counts it: named servers that exist, stopped or not. */
+  named_server_limit_per_user: z.number().int().min(0).default(0),
+  /** Stop also removes a named server from the hub (DELETE with remove), so it stops counting against the limit. */
+  remove_named_servers: z.boolean().default(false),
+  launch_timeout: Seconds.default(600),
+  /** Attempts per hub API request; the Launcher's retries. */
+  retries: z.number().int().min(1).default(4),
+  /** Seconds before the first retry, doubling after each. */
+  retry_delay: z.number().min(0).default(4),
+  /** A command run before each launch (the Launcher's pre_launch_hook); a non-zero exit stops the launch. */
+  pre_launch_hook: Command.optional(),
+  // hubtray's bound on the whole start; above launch_timeout, so the Launcher's own timeout and message come first.
+  start_timeout: Seconds.default(660),
+})
+  .strict()
+  .refine((s) => s.start_timeout > s.launch_timeout, { message: 'start_timeout must be longer than launch_timeout', path: ['start_timeout'] })
+  .refine((s) => s.server_name === '' || s.allow_named_servers, { message: 'a server_name needs allow_named_servers', path: ['server_name'] });
+
+export const SystemConfig = z.discriminatedUnion('kind', [LocalSystem, SshSystem, JupyterHubSystem]);
 export type SystemConfig = z.infer<typeof SystemConfig>;
 export type LocalSystemConfig = z.infer<typeof LocalSystem>;
 export type SshSystemConfig = z.infer<typeof SshSystem>;
+export type JupyterHubSystemConfig = z.infer<typeof JupyterHubSystem>;
 
 export const HubConfig = z
   .object({
@@ -93,7 +141,7 @@ export function configJsonSchema(): unknown {
  * JupyterHub 5.3's `apply_user_options` dict mode: a user option may set the one setting it is mapped to, and a
  * string is coerced the way traitlets' `from_string` would (so "2G" or "30" from a form field work).
  */
-export function applyUserOptions<S extends SpawnerSettings>(settings: S, schema: z.ZodType<S>, userOptions: Record<string, unknown>): S {
+export function applyUserOptions<S extends CommonSettings>(settings: S, schema: z.ZodType<S>, userOptions: Record<string, unknown>): S {
   const next: Record<string, unknown> = { ...settings };
   for (const [field, setting] of Object.entries(settings.apply_user_options)) {
     if (!(field in userOptions)) continue;

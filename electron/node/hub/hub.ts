@@ -27,9 +27,10 @@ import { logHubEvents } from './hub-log.js';
 import { PromptBroker } from './prompt-broker.js';
 import { ServerRuntime } from './server-runtime.js';
 import { Systems } from './systems.js';
+import { Discovery } from './discovery.js';
 import { testConnection } from './connection-test.js';
 import { deleteSystem, readSystemSettings, writeSystem } from './system-settings.js';
-import type { SpawnerDeps } from '../systems/system-kind.js';
+import type { DiscoveredServer, SpawnerDeps } from '../systems/system-kind.js';
 
 export interface HubOptions {
   /** HUBTRAY_HOME; defaults to the environment variable or the OS per-user config folder. */
@@ -44,6 +45,7 @@ export class Hub implements HubApi, HubEventSource {
   private readonly pool: SshPool;
   private systems: Systems;
   private readonly deps: SpawnerDeps;
+  private readonly discovery: Discovery;
 
   private constructor(
     config: HubConfig,
@@ -61,8 +63,23 @@ export class Hub implements HubApi, HubEventSource {
       (id) => this.emit({ event: 'promptClosed', data: { id } }),
     );
     this.pool = new SshPool({ prompter: this.prompts, secrets });
-    this.deps = { pool: this.pool, runRoot };
+    this.deps = { pool: this.pool, runRoot, secrets, prompter: this.prompts };
     this.systems = new Systems(config, this.deps);
+    this.discovery = new Discovery(
+      {
+        systems: () => this.systems.names().map((name) => ({ name, config: this.systems.get(name) })),
+        known: () => [...this.runtimes.values()].filter((r) => r.active).map((r) => r.spawnerState()),
+        adopt: (system, server) => this.adopt(system, server),
+        trouble: (system, error) =>
+          this.emit({
+            event: 'notice',
+            data: error
+              ? { level: 'warning', message: `could not list the servers on ${system}: ${error.message}` }
+              : { level: 'info', message: `listing the servers on ${system} works again` },
+          }),
+      },
+      this.deps,
+    );
   }
 
   /** Loads config and state, checks the keychain (loudly), and re-attaches to servers that still run. */
@@ -76,6 +93,8 @@ export class Hub implements HubApi, HubEventSource {
     hub.subscribe(logHubEvents(join(paths.logs, 'hub.log')));
     for (const warning of warnings) hub.emit({ event: 'notice', data: { level: 'warning', message: warning } });
     await hub.reattachAll();
+    // In the background: a system that is slow or down must not hold up the hub's start.
+    void hub.discovery.run();
     return hub;
   }
 
@@ -142,13 +161,17 @@ export class Hub implements HubApi, HubEventSource {
     return runtime.info();
   }
 
-  async open(args: MethodArgs<'open'>): Promise<{ url: string }> {
+  async open(args: MethodArgs<'open'>): Promise<MethodResult<'open'>> {
     const runtime = this.find(args.name);
+    let opened;
     try {
-      return { url: await runtime.openUrl() };
+      opened = await runtime.openUrl();
     } catch (error) {
       throw new HubError('conflict', (error as Error).message);
     }
+    // Faces that only follow the URL (a launch link, the tray) still tell the user through the notice.
+    if (opened.note) this.emit({ event: 'notice', data: { level: 'info', message: `${args.name}: ${opened.note}` } });
+    return opened;
   }
 
   async logs(args: MethodArgs<'logs'>): Promise<{ text: string }> {
@@ -227,6 +250,7 @@ export class Hub implements HubApi, HubEventSource {
 
   /** Stops watching servers and closes tunnels and connections; the servers themselves keep running. */
   async close(): Promise<void> {
+    this.discovery.stop();
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
     await this.pool.close();
     this.emitter.removeAllListeners();
@@ -248,6 +272,33 @@ export class Hub implements HubApi, HubEventSource {
         if (runtime.active) await runtime.reattach();
       }),
     );
+  }
+
+  /** A server found running on its system: listed under a free name and watched from now on. */
+  private async adopt(system: string, server: DiscoveredServer): Promise<void> {
+    const settings = this.systems.settings(system, {});
+    const name = this.freeName(`${system}-${server.name}`);
+    await this.runtimes.get(name)?.close();
+    const at = server.startedAt ?? new Date().toISOString();
+    const record: ServerRecord = {
+      name,
+      system,
+      kind: settings.kind,
+      userOptions: server.userOptions,
+      spawnerState: server.state,
+      tunnel: {},
+      status: 'running',
+      createdAt: at,
+      readyAt: at,
+      stoppedAt: null,
+      exitStatus: null,
+      reason: null,
+    };
+    await this.store.put(record);
+    const runtime = this.runtime(record, settings);
+    // Listed once it is reachable, not before: a listed running server has its URL.
+    await runtime.adopt(server.token);
+    this.runtimes.set(name, runtime);
   }
 
   private runtime(record: ServerRecord, settings: ReturnType<Systems['settings']>): ServerRuntime {

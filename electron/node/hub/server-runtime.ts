@@ -2,14 +2,14 @@
 // and re-attach after a restart. Every change is persisted before it is announced, so a hub killed at any moment
 // finds on disk what it needs to re-attach or clean up.
 import type { ProgressEvent, ServerInfo, ServerStatus, TunnelHealth } from '../../../shared/api.js';
-import type { SpawnerSettings } from '../../../shared/config.js';
+import type { CommonSettings } from '../../../shared/config.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { secretKeys } from '../secrets/secret-store.js';
 import type { ServerRecord } from '../state/server-record.js';
 import type { StateStore } from '../state/state-store.js';
 import type { LocalForward, SshPool } from '../ssh/ssh-pool.js';
 import { expandUsername } from '../spawners/shell-spawner.js';
-import type { Endpoint, Spawner } from '../spawners/spawner.js';
+import type { Endpoint, JsonObject, Spawner } from '../spawners/spawner.js';
 import { answersHttp, waitForHttp } from './http-ready.js';
 import { redact } from './redact.js';
 
@@ -37,7 +37,7 @@ export class ServerRuntime {
   constructor(
     private record: ServerRecord,
     private readonly spawner: Spawner,
-    private readonly settings: SpawnerSettings,
+    private readonly settings: CommonSettings,
     private readonly deps: RuntimeDeps,
   ) {}
 
@@ -49,15 +49,19 @@ export class ServerRuntime {
     return ACTIVE.includes(this.record.status);
   }
 
+  /** The spawner's live state: set from the start of a start, so that discovery does not adopt it twice. */
+  spawnerState(): JsonObject {
+    return this.spawner.getState();
+  }
+
   info(): ServerInfo {
     const r = this.record;
-    const port = this.localPort();
     return {
       name: r.name,
       system: r.system,
       kind: r.kind,
       status: r.status,
-      url: r.status === 'running' && port ? `http://127.0.0.1:${port}/` : null,
+      url: r.status === 'running' ? this.baseUrl() : null,
       progress: this.events.at(-1)?.progress ?? (r.status === 'running' ? 100 : 0),
       userOptions: r.userOptions,
       createdAt: r.createdAt,
@@ -70,14 +74,19 @@ export class ServerRuntime {
     };
   }
 
-  /** The URL that logs the browser in: default_url, with the token as Jupyter's own URLs carry it. */
-  async openUrl(): Promise<string> {
-    const port = this.localPort();
-    if (this.record.status !== 'running' || !port || !this.token) throw new Error(`${this.name} is ${this.record.status}, not running`);
-    const path = expandUsername(this.settings.default_url ?? '/', await this.spawner.username()).replace(/^\/?/, '/');
-    const url = new URL(path, `http://127.0.0.1:${port}`);
+  /**
+   * The URL that logs the browser in: default_url, with the token as Jupyter's own URLs carry it. Where the server
+   * takes no token in its URL, the login page its spawner names, with a note saying so.
+   */
+  async openUrl(): Promise<{ url: string; note?: string }> {
+    const base = this.baseUrl();
+    if (this.record.status !== 'running' || !base || !this.token) throw new Error(`${this.name} is ${this.record.status}, not running`);
+    const login = this.endpoint?.login;
+    if (login) return { url: new URL(login.path, base).toString(), note: login.note };
+    const path = expandUsername(this.settings.default_url ?? '', await this.spawner.username()).replace(/^\/+/, '');
+    const url = new URL(path, base);
     url.searchParams.set('token', this.token);
-    return url.toString();
+    return { url: url.toString() };
   }
 
   async logs(): Promise<string> {
@@ -105,12 +114,14 @@ export class ServerRuntime {
       this.note({ progress: 0, message: 'Start requested' });
       await this.deps.secrets.set(secretKeys.serverToken(this.name), token);
       this.endpoint = await this.spawner.start({ serverName: this.name, userOptions: this.record.userOptions, token, signal: abort.signal });
+      const serverToken = this.endpoint.token ?? token;
+      if (serverToken !== token) await this.useToken(serverToken);
       await this.update({ spawnerState: this.spawner.getState() });
       abort.signal.throwIfAborted();
       await this.reach(this.record.tunnel.localPort);
       abort.signal.throwIfAborted();
       this.note({ progress: 70, message: `Waiting for the server to answer (http_timeout ${this.settings.http_timeout} s)` });
-      const outcome = await waitForHttp(this.baseUrl(), token, this.settings.http_timeout, async () => (await this.spawner.poll()) !== null, abort.signal);
+      const outcome = await waitForHttp(this.baseUrl() as string, serverToken, this.settings.http_timeout, async () => (await this.spawner.poll()) !== null, abort.signal);
       if (outcome !== 'ready') {
         const why = outcome === 'gone' ? 'the server exited during its start' : `the server did not answer HTTP within http_timeout (${this.settings.http_timeout} s)`;
         throw new Error(`${why}${await this.logTail()}`);
@@ -119,7 +130,7 @@ export class ServerRuntime {
       // From here on it is a running server: a stop must stop it, not cancel a start that has finished.
       clearTimeout(timer);
       this.starting = null;
-      this.note({ progress: 100, message: `Server ready at ${this.baseUrl()}`, ready: true });
+      this.note({ progress: 100, message: `Server ready at ${this.baseUrl() as string}`, ready: true });
       await this.update({ status: 'running', readyAt: new Date().toISOString() });
       this.schedulePoll();
     } catch (error) {
@@ -157,6 +168,12 @@ export class ServerRuntime {
       throw error;
     }
     await this.finish('stopped', 'stopped by the user', null);
+  }
+
+  /** A server found running on its system that hubtray did not start: watched from now on, like after a restart. */
+  async adopt(token: string): Promise<void> {
+    await this.useToken(token);
+    await this.reattach();
   }
 
   /** After a hub restart: is the server still there? If so, rebuild the tunnel on the same local port. */
@@ -208,13 +225,22 @@ export class ServerRuntime {
     await this.update({ tunnel: { localPort: this.forward.localPort } });
   }
 
-  private localPort(): number | undefined {
-    return this.forward?.localPort ?? (this.endpoint && !this.endpoint.via ? this.endpoint.port : undefined);
+  /** The server's root URL from this computer (through the tunnel when there is one), or null while unreachable. */
+  private baseUrl(): string | null {
+    const e = this.endpoint;
+    if (!e || (e.via && !this.forward)) return null;
+    const origin = new URL(`${e.protocol ?? 'http:'}//127.0.0.1`);
+    if (!e.via) origin.hostname = e.host;
+    origin.port = String(this.forward?.localPort ?? e.port);
+    return new URL(e.path ?? '/', origin).toString();
   }
 
-  private baseUrl(): string {
-    return `http://127.0.0.1:${this.localPort()}/`;
+  /** Servers whose spawner issues their token (see Endpoint.token) are reached with that one. */
+  private async useToken(token: string): Promise<void> {
+    this.token = token;
+    await this.deps.secrets.set(secretKeys.serverToken(this.name), token);
   }
+
 
   private tunnelHealth(): TunnelHealth {
     if (this.forward) return this.forward.health();
@@ -246,7 +272,8 @@ export class ServerRuntime {
       return;
     }
     if (status !== null) return this.cleanupAfterExit(status, 'the server exited');
-    const answers = this.token ? await answersHttp(this.baseUrl(), this.token) : false;
+    const base = this.baseUrl();
+    const answers = this.token && base ? await answersHttp(base, this.token) : false;
     await this.update({ reason: answers ? null : 'the process runs but does not answer HTTP through the tunnel' });
     this.schedulePoll();
   }

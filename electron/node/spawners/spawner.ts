@@ -22,7 +22,22 @@ export interface Endpoint {
   host: string;
   port: number;
   via?: SshTarget;
+  /** Default 'http:'. A tunnel carries the bytes as they are, so an https server stays https through it. */
+  protocol?: 'http:' | 'https:';
+  /** The server's path on host:port; default '/'. A server behind a JupyterHub's proxy sits at /user/NAME/SERVER/. */
+  path?: string;
+  /**
+   * The token the server accepts, when it is not the request's: a JupyterHub issues its own. The Hub keeps it in the
+   * keychain like the request's token and uses it the same way (Authorization header; `?token=` when opening).
+   */
+  token?: string;
+  /**
+   * Set when a browser cannot log in with the token in the URL: the path (on host:port) to open instead, such as a
+   * hub's login page, and why, for the user.
+   */
+  login?: { path: string; note: string };
 }
+
 
 export interface Spawner {
   start(request: SpawnRequest): Promise<Endpoint>;

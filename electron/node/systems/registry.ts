@@ -2,6 +2,7 @@
 // compile error when shared/config.ts gains one.
 import type { SystemKind } from '../../../shared/api.js';
 import type { SystemConfig } from '../../../shared/config.js';
+import { jupyterhubKind } from './jupyterhub.js';
 import { localKind } from './local.js';
 import { sshKind } from './ssh.js';
 import type { SystemKindModule } from './system-kind.js';
@@ -16,6 +17,7 @@ type Registry = { [K in SystemConfig['kind']]: SystemKindModule<Extract<SystemCo
 const registry: Registry = {
   local: localKind,
   ssh: sshKind,
+  jupyterhub: jupyterhubKind,
 };
 
 export function kindOf<C extends SystemConfig>(config: C): SystemKindModule<C> {

@@ -2,13 +2,31 @@
 // description for people, and its spawner. A new kind is one module plus one line in registry.ts.
 import type { z } from 'zod';
 import type { SystemConfig } from '../../../shared/config.js';
-import type { Spawner } from '../spawners/spawner.js';
+import type { Prompter } from '../prompts.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { JsonObject, Spawner } from '../spawners/spawner.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 
 export interface SpawnerDeps {
   pool: SshPool;
   /** Where this computer's run folders live (HUBTRAY_HOME/run). */
   runRoot: string;
+  /** For kinds that keep their own credentials (a JupyterHub's API token). */
+  secrets: SecretStore;
+  /** For kinds that ask the user for a credential (a JupyterHub password, to create a token). */
+  prompter: Prompter;
+}
+
+/** A server that runs on a system without hubtray having started it (e.g. from a JupyterHub's own web page). */
+export interface DiscoveredServer {
+  /** A name for hubtray's list, unique on its system; the Hub puts the system's name before it. */
+  name: string;
+  /** The spawner state that lets the system's spawner poll, open and stop it, as after a restart. */
+  state: JsonObject;
+  /** The token the server accepts (see Endpoint.token). */
+  token: string;
+  userOptions: JsonObject;
+  startedAt: string | null;
 }
 
 export interface SystemKindModule<C extends SystemConfig> {
@@ -16,4 +34,9 @@ export interface SystemKindModule<C extends SystemConfig> {
   schema: z.ZodType<C>;
   describe(config: C): string;
   spawner(config: C, deps: SpawnerDeps): Spawner;
+  /**
+   * Only for systems where the user starts servers elsewhere too: the running servers hubtray does not list yet.
+   * `known` are the spawner states of the active servers hubtray lists, on any system (two systems may share a hub).
+   */
+  discover?(config: C, deps: SpawnerDeps, known: JsonObject[]): Promise<DiscoveredServer[]>;
 }

@@ -1,0 +1,84 @@
+// A hub API client for one system: its address, the API token from the keychain (or, where the user is there to
+// answer, one created by logging in with a password), and the Launcher's retry settings.
+import type { JupyterHubSystemConfig } from '../../../shared/config.js';
+import type { SpawnerDeps } from '../systems/system-kind.js';
+import { HubAddress } from './address.js';
+import { JupyterHubApi } from './api.js';
+import { HubApiError } from './errors.js';
+import { HubRest } from './rest.js';
+
+export interface HubClient {
+  address: HubAddress;
+  api: JupyterHubApi;
+  rest: HubRest;
+  /** The API token; it goes in Authorization headers only, never in a URL or a message. */
+  token: string;
+}
+
+/**
+ * The keychain entry for a hub's API token, per hub, or per user and hub where a system names its user (an admin's
+ * token acting for someone); users may set it themselves with `hubtray secret set`.
+ */
+export function hubTokenKey(config: Pick<JupyterHubSystemConfig, 'hub_url' | 'user'>): string {
+  return `jupyterhub-token/${config.user ? `${config.user}@` : ''}${new URL(config.hub_url).toString()}`;
+}
+
+export interface ConnectOptions {
+  signal?: AbortSignal;
+  /** Without a stored token: ask for a password (a start) or give up quietly (background discovery). */
+  interactive: boolean;
+}
+
+/** Null when there is no token and asking is not allowed. */
+export async function connectHub(config: JupyterHubSystemConfig, deps: SpawnerDeps, address: HubAddress, options: ConnectOptions): Promise<HubClient | null> {
+  const policy = { retries: config.retries, retryDelay: config.retry_delay, signal: options.signal };
+  const apiBase = () => address.apiBase();
+  const key = hubTokenKey(config);
+  let token = await deps.secrets.get(key);
+  if (!token) {
+    if (!options.interactive) return null;
+    token = await logIn(config, deps, new JupyterHubApi(new HubRest({ ...policy, apiBase })), key, options.signal);
+  }
+  const rest = new HubRest({ ...policy, apiBase, token });
+  return { address, api: new JupyterHubApi(rest), rest, token };
+}
+
+/** The issue's "offer to create a token": log in with a password the hub accepts, keep the new token in the keychain. */
+async function logIn(config: JupyterHubSystemConfig, deps: SpawnerDeps, anonymous: JupyterHubApi, key: string, signal?: AbortSignal): Promise<string> {
+  const reply = await deps.prompter.ask(
+    {
+      kind: 'password',
+      title: `Log in to ${config.hub_url}`,
+      instructions:
+        `hubtray has no API token for this hub. Log in with your hub user name and password, and hubtray creates a token ` +
+        `and keeps it in the keychain. Where the hub logs in elsewhere (single sign-on), create a token on its token page ` +
+        `instead and store it with: hubtray secret set ${key}`,
+      questions: [
+        { text: 'User name', echo: true },
+        { text: 'Password', echo: false },
+      ],
+      canRemember: false,
+    },
+    signal,
+  );
+  const [user = '', password = ''] = reply.answers;
+  if (!user || !password) throw new HubApiError('a user name and a password are needed to log in to the hub', null);
+  const created = await anonymous.createTokenWithPassword(user, password, 'hubtray');
+  await deps.secrets.set(key, created.token);
+  return created.token;
+}
+
+/** The user servers are launched for: `user` when set, else the token's owner. A refused token says what to do. */
+export async function hubUser(client: HubClient, config: JupyterHubSystemConfig): Promise<string> {
+  try {
+    // A named user is checked too, so that a bad token is reported here, with what to do about it.
+    return config.user ? (await client.api.user(config.user)).name : (await client.api.whoAmI()).name;
+  } catch (error) {
+    if (!(error instanceof HubApiError) || (error.status !== 401 && error.status !== 403)) throw error;
+    const key = hubTokenKey(config);
+    throw new HubApiError(
+      `${error.message}. Store a working token with \`hubtray secret set ${key}\`, or delete it (\`hubtray secret delete ${key}\`) to log in with a password at the next start`,
+      error.status,
+    );
+  }
+}
