@@ -224,6 +224,8 @@ export class Hub implements HubApi, HubEventSource {
     } catch (error) {
       throw error instanceof ConfigError ? new HubError('bad-request', error.message) : error;
     }
+    // A system that can have servers started elsewhere may be new.
+    void this.discovery.run();
     return this.systemsChanged();
   }
 

@@ -7,11 +7,13 @@ export const open: Command = {
   usage: 'open NAME [--print]',
   async run(argv) {
     const { values, args: [name] } = parseCommand(argv, { print: { type: 'boolean' } }, ['NAME']);
-    const { url, link } = await withHub(async (hub) => ({
-      url: (await hub.open({ name })).url,
+    const { url, note, link } = await withHub(async (hub) => ({
+      ...(await hub.open({ name })),
       link: values.print ? null : await hub.launchLink(name),
     }));
     process.stdout.write(`${url}\n`);
+    // E.g. a JupyterHub that takes no token in URLs: the URL is its login page, and the user should know.
+    if (note) process.stderr.write(`hubtray: ${note}\n`);
     if (link) {
       await openInBrowser(link).catch((error: unknown) => {
         process.stderr.write(`hubtray: could not start a browser (${(error as Error).message}); open the URL above yourself\n`);
