@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The real peers the tests run: OpenSSH's sshd, Debian's Jupyter server and JupyterHub (its proxy comes from npm),
-# and gnome-keyring's Secret Service under a private D-Bus. Installs whichever are missing (as root, with apt), so that `npm test` alone sets a machine up.
+# gnome-keyring's Secret Service under a private D-Bus, and Slurm with munge (the tests start private daemons of their
+# own). Installs whichever are missing (as root, with apt), so that `npm test` alone sets a machine up.
 set -euo pipefail
 packages=(
   openssh-server openssh-client
@@ -8,6 +9,7 @@ packages=(
   jupyterhub
   gnome-keyring libsecret-tools dbus
   procps iproute2 passwd
+  slurm-wlm munge
   chromium
 )
 missing=()

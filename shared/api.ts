@@ -22,7 +22,7 @@ export const ProgressEvent = z.object({
 });
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
 
-export const SystemKind = z.enum(['local', 'ssh', 'jupyterhub']);
+export const SystemKind = z.enum(['local', 'ssh', 'jupyterhub', 'slurm']);
 export type SystemKind = z.infer<typeof SystemKind>;
 
 const Options = z.record(z.string(), z.unknown());
@@ -67,6 +67,8 @@ export const ServerInfo = z.object({
   exitStatus: z.number().int().nullable(),
   reason: z.string().nullable(),
   tunnel: TunnelHealth,
+  /** For a batch job: seconds until its walltime ends, as of this snapshot. Absent when there is no time limit. */
+  walltimeLeftSeconds: z.number().int().min(0).optional(),
   events: z.array(ProgressEvent),
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;

@@ -3,17 +3,11 @@
 import { z } from 'zod';
 import { FormSchema } from './forms.js';
 import { SystemName, describeZodError } from './api.js';
-import { parseByteSpecification } from './bytes.js';
+import { ByteSpecification } from './bytes.js';
+import { slurmSettingsShape } from './slurm-settings.js';
 
 const Seconds = z.number().positive();
 const Command = z.union([z.string().min(1), z.array(z.string()).min(1)]);
-const ByteSpec = z.union([z.number().int().nonnegative(), z.string()]).superRefine((value, ctx) => {
-  try {
-    parseByteSpecification(value);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message });
-  }
-});
 
 /** Settings every system kind shares: how hubtray starts, waits for, polls and offers a server. */
 export const CommonSettings = z.object({
@@ -40,8 +34,8 @@ export const SpawnerSettings = CommonSettings.extend({
   interrupt_timeout: Seconds.default(10),
   term_timeout: Seconds.default(5),
   kill_timeout: Seconds.default(5),
-  mem_limit: ByteSpec.optional(),
-  mem_guarantee: ByteSpec.optional(),
+  mem_limit: ByteSpecification.optional(),
+  mem_guarantee: ByteSpecification.optional(),
   cpu_limit: z.number().positive().optional(),
   cpu_guarantee: z.number().positive().optional(),
 });
@@ -103,11 +97,15 @@ export const JupyterHubSystem = CommonSettings.extend({
   .refine((s) => s.start_timeout > s.launch_timeout, { message: 'start_timeout must be longer than launch_timeout', path: ['start_timeout'] })
   .refine((s) => s.server_name === '' || s.allow_named_servers, { message: 'a server_name needs allow_named_servers', path: ['server_name'] });
 
-export const SystemConfig = z.discriminatedUnion('kind', [LocalSystem, SshSystem, JupyterHubSystem]);
+/** A Slurm cluster: the server runs as a batch job on a compute node, reached through the login node (SSH settings). */
+export const SlurmSystem = SpawnerSettings.extend({ ...SshHostSettings.shape, ...slurmSettingsShape }).strict();
+
+export const SystemConfig = z.discriminatedUnion('kind', [LocalSystem, SshSystem, JupyterHubSystem, SlurmSystem]);
 export type SystemConfig = z.infer<typeof SystemConfig>;
 export type LocalSystemConfig = z.infer<typeof LocalSystem>;
 export type SshSystemConfig = z.infer<typeof SshSystem>;
 export type JupyterHubSystemConfig = z.infer<typeof JupyterHubSystem>;
+export type SlurmSystemConfig = z.infer<typeof SlurmSystem>;
 
 export const HubConfig = z
   .object({

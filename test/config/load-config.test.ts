@@ -68,7 +68,7 @@ describe('loadConfig', () => {
     ['{"systems": {"X": {"kind": "ssh", "host": "h", "start_timeout": "soon"}}}', 'systems.X.start_timeout: Invalid input: expected number, received string'],
     ['{"systems": {"X": {"kind": "ssh", "host": "h", "start_timout": 5}}}', 'systems.X: Unrecognized key: "start_timout"'],
     ['{"systems": {"X": {"kind": "ssh", "host": "h; rm -rf /"}}}', 'systems.X.host: a host is an ssh config alias or a host name'],
-    ['{"systems": {"X": {"kind": "slurm"}}}', 'systems.X.kind: Invalid discriminator value'],
+    ['{"systems": {"X": {"kind": "pbs"}}}', 'systems.X.kind: Invalid discriminator value'],
   ])('names the bad setting and says why: %s', async (text, message) => {
     const error = await loadText(text).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

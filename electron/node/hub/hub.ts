@@ -104,7 +104,7 @@ export class Hub implements HubApi, HubEventSource {
   }
 
   async listSystems(): Promise<MethodResult<'listSystems'>> {
-    return this.systems.names().map((name) => this.systems.info(name, { lastOptions: this.store.lastOptions(name), presets: this.store.presets(name) }));
+    return Promise.all(this.systems.names().map((name) => this.systems.info(name, { lastOptions: this.store.lastOptions(name), presets: this.store.presets(name) })));
   }
 
   async listServers(): Promise<MethodResult<'listServers'>> {
@@ -310,6 +310,7 @@ export class Hub implements HubApi, HubEventSource {
       pool: this.pool,
       changed: (info) => this.emit({ event: 'server', data: info }),
       progressed: (name, event) => this.emit({ event: 'progress', data: { name, event } }),
+      notice: (level, message) => this.emit({ event: 'notice', data: { level, message } }),
     });
   }
 

@@ -19,10 +19,14 @@ export interface RuntimeDeps {
   pool: SshPool;
   changed: (info: ServerInfo) => void;
   progressed: (name: string, event: ProgressEvent) => void;
+  /** Tells the user something about this server outside its progress, e.g. that its walltime is about to end. */
+  notice: (level: 'info' | 'warning', message: string) => void;
 }
 
 const ACTIVE: ServerStatus[] = ['starting', 'running', 'stopping'];
 const LOG_TAIL_LINES = 12;
+// The warning before a server's system ends it (a batch job's walltime): time to save one's work.
+const WALLTIME_WARNING_MS = 15 * 60_000;
 
 export class ServerRuntime {
   private readonly events: ProgressEvent[] = [];
@@ -32,6 +36,8 @@ export class ServerRuntime {
   private starting: { abort: AbortController; done: Promise<void> } | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private unwatchTunnel: (() => void) | null = null;
+  private walltimeTimer: NodeJS.Timeout | null = null;
+  private warnedForEnd = 0;
   private closed = false;
 
   constructor(
@@ -70,6 +76,7 @@ export class ServerRuntime {
       exitStatus: r.exitStatus,
       reason: r.reason,
       tunnel: this.tunnelHealth(),
+      ...this.walltimeLeft(),
       events: [...this.events],
     };
   }
@@ -100,22 +107,29 @@ export class ServerRuntime {
    * Any failure, cancel or timeout stops what was launched, so nothing is left running on the host.
    */
   start(token: string): Promise<void> {
+    return this.begin(async (signal) => {
+      this.token = token;
+      this.note({ progress: 0, message: 'Start requested' });
+      await this.deps.secrets.set(secretKeys.serverToken(this.name), token);
+      const saveState = () => this.update({ spawnerState: this.spawner.getState() });
+      return this.spawner.start({ serverName: this.name, userOptions: this.record.userOptions, token, signal, saveState });
+    }, this.settings.start_timeout);
+  }
+
+  private begin(launch: (signal: AbortSignal) => Promise<Endpoint>, timeoutSeconds: number): Promise<void> {
     const abort = new AbortController();
-    const done = this.runStart(token, abort);
+    const done = this.runStart(launch, abort, timeoutSeconds);
     this.starting = { abort, done };
     return done;
   }
 
-  private async runStart(token: string, abort: AbortController): Promise<void> {
-    this.token = token;
-    const timer = setTimeout(() => abort.abort(new StartTimeout(this.settings.start_timeout)), this.settings.start_timeout * 1000);
+  private async runStart(launch: (signal: AbortSignal) => Promise<Endpoint>, abort: AbortController, timeoutSeconds: number): Promise<void> {
+    const timer = setTimeout(() => abort.abort(new StartTimeout(this.settings.start_timeout)), Math.max(0, timeoutSeconds) * 1000);
     void this.relayProgress();
     try {
-      this.note({ progress: 0, message: 'Start requested' });
-      await this.deps.secrets.set(secretKeys.serverToken(this.name), token);
-      this.endpoint = await this.spawner.start({ serverName: this.name, userOptions: this.record.userOptions, token, signal: abort.signal });
-      const serverToken = this.endpoint.token ?? token;
-      if (serverToken !== token) await this.useToken(serverToken);
+      this.endpoint = await launch(abort.signal);
+      if (this.endpoint.token && this.endpoint.token !== this.token) await this.useToken(this.endpoint.token);
+      const serverToken = this.token ?? '';
       await this.update({ spawnerState: this.spawner.getState() });
       abort.signal.throwIfAborted();
       await this.reach(this.record.tunnel.localPort);
@@ -132,9 +146,11 @@ export class ServerRuntime {
       this.starting = null;
       this.note({ progress: 100, message: `Server ready at ${this.baseUrl() as string}`, ready: true });
       await this.update({ status: 'running', readyAt: new Date().toISOString() });
+      this.watchWalltime();
       this.schedulePoll();
     } catch (error) {
       const reason: unknown = abort.signal.aborted ? abort.signal.reason : error;
+      if (reason instanceof HubClosing) return;
       const cancelled = reason instanceof StartCancelled;
       await this.failStart(cancelled ? 'cancelled' : 'failed', this.describe(reason) + (reason instanceof StartTimeout ? await this.logTail() : ''));
     } finally {
@@ -180,6 +196,14 @@ export class ServerRuntime {
   async reattach(): Promise<void> {
     this.spawner.loadState(this.record.spawnerState);
     this.token = await this.deps.secrets.get(secretKeys.serverToken(this.name));
+    if (this.record.status === 'starting' && this.spawner.resumeStart) {
+      // Still starting when hubtray went away (a batch job in the queue): carry on; start_timeout counts from the
+      // start itself.
+      const resumeStart = this.spawner.resumeStart.bind(this.spawner);
+      const elapsed = (Date.now() - Date.parse(this.record.createdAt)) / 1000;
+      void this.begin(resumeStart, this.settings.start_timeout - elapsed);
+      return;
+    }
     let status: number | null;
     try {
       status = await this.spawner.poll();
@@ -198,13 +222,18 @@ export class ServerRuntime {
     if (!this.endpoint) return this.cleanupAfterExit(0, 'its saved state is incomplete');
     await this.reach(this.record.tunnel.localPort);
     await this.update({ status: 'running', reason: null });
+    this.watchWalltime();
     this.schedulePoll();
   }
 
   /** Stops watching; the server itself keeps running (quitting hubtray leaves servers up). */
   async close(): Promise<void> {
     this.closed = true;
+    // A start in progress is left as it is, for the next hub to carry on (its record still says starting): quitting
+    // hubtray leaves servers, and batch jobs waiting in the queue, alone.
+    this.starting?.abort.abort(new HubClosing());
     this.clearPoll();
+    this.clearWalltime();
     this.unwatchTunnel?.();
     await this.forward?.close();
     this.forward = null;
@@ -241,7 +270,6 @@ export class ServerRuntime {
     await this.deps.secrets.set(secretKeys.serverToken(this.name), token);
   }
 
-
   private tunnelHealth(): TunnelHealth {
     if (this.forward) return this.forward.health();
     return { state: 'none' };
@@ -275,13 +303,42 @@ export class ServerRuntime {
     const base = this.baseUrl();
     const answers = this.token && base ? await answersHttp(base, this.token) : false;
     await this.update({ reason: answers ? null : 'the process runs but does not answer HTTP through the tunnel' });
+    this.watchWalltime();
     this.schedulePoll();
+  }
+
+  private walltimeLeft(): { walltimeLeftSeconds?: number } {
+    const endsAt = this.active ? this.spawner.endsAt?.() : null;
+    return endsAt ? { walltimeLeftSeconds: Math.max(0, Math.round((endsAt.getTime() - Date.now()) / 1000)) } : {};
+  }
+
+  /** Warns WALLTIME_WARNING_MS before the server's system ends it; again only if the end moves later. */
+  private watchWalltime(): void {
+    this.clearWalltime();
+    const end = this.spawner.endsAt?.()?.getTime();
+    if (end === undefined || this.closed || end <= this.warnedForEnd + 60_000) return;
+    const warn = () => {
+      this.warnedForEnd = end;
+      const minutes = Math.max(1, Math.round((end - Date.now()) / 60_000));
+      const at = new Date(end).toTimeString().slice(0, 5);
+      this.deps.notice('warning', `${this.name}: its walltime ends in ${minutes} minute${minutes === 1 ? '' : 's'}, at ${at}; save your work`);
+    };
+    const delay = end - WALLTIME_WARNING_MS - Date.now();
+    if (delay <= 0) warn();
+    else this.walltimeTimer = setTimeout(warn, delay).unref();
+  }
+
+  private clearWalltime(): void {
+    if (this.walltimeTimer) clearTimeout(this.walltimeTimer);
+    this.walltimeTimer = null;
   }
 
   private async cleanupAfterExit(status: number, why: string): Promise<void> {
     const tail = await this.logTail();
+    // The spawner's own words, when it has them (a batch job's state and exit code), say more than a number.
+    const how = this.spawner.exitReason?.();
     await this.spawner.stop(true).catch(() => undefined);
-    await this.finish('stopped', `${why} (exit status ${status === 0 ? 'unknown' : status})${tail}`, status);
+    await this.finish('stopped', `${why}${how ? `: ${how}` : ` (exit status ${status === 0 ? 'unknown' : status})`}${tail}`, status);
   }
 
   private async failStart(status: 'failed' | 'cancelled', reason: string): Promise<void> {
@@ -295,6 +352,7 @@ export class ServerRuntime {
 
   private async finish(status: ServerStatus, reason: string, exitStatus: number | null): Promise<void> {
     this.clearPoll();
+    this.clearWalltime();
     this.spawner.clearState();
     this.unwatchTunnel?.();
     await this.forward?.close();
@@ -340,6 +398,12 @@ export class ServerRuntime {
 class StartTimeout extends Error {
   constructor(seconds: number) {
     super(`start_timeout of ${seconds} s exceeded`);
+  }
+}
+
+class HubClosing extends Error {
+  constructor() {
+    super('hubtray is closing');
   }
 }
 

@@ -15,13 +15,15 @@ export class Systems {
     return Object.keys(this.config.systems);
   }
 
-  info(name: string, remembered: Pick<SystemInfo, 'lastOptions' | 'presets'>): SystemInfo {
+  async info(name: string, remembered: Pick<SystemInfo, 'lastOptions' | 'presets'>): Promise<SystemInfo> {
     const system = this.get(name);
+    const kind = kindOf(system);
     return {
       name,
       kind: system.kind,
-      description: system.description ?? kindOf(system).describe(system),
-      form: system.options_form,
+      description: system.description ?? kind.describe(system),
+      // The form as the system offers it right now (a cluster's partitions), where its kind can tell.
+      form: kind.liveForm ? await kind.liveForm(system, this.deps).catch(() => system.options_form) : system.options_form,
       ...remembered,
     };
   }

@@ -41,7 +41,8 @@ function dirExpr(runDir: RunDir): string {
   return 'home' in runDir ? `"$HOME"/${q(runDir.home)}` : q(runDir.absolute);
 }
 
-function cwdExpr(cwd: string): string {
+/** A shell expression for a working directory: a leading ~ (or nothing) means the host's $HOME. */
+export function cwdExpr(cwd: string): string {
   if (cwd === '' || cwd === '~') return '"$HOME"';
   if (cwd.startsWith('~/')) return `"$HOME"/${q(cwd.slice(2))}`;
   return q(cwd);
@@ -64,10 +65,23 @@ function refPreamble(ref: ProcessRef): string {
   return `HT_DIR=${dirExpr(ref.runDir)}\nHT_PID=${ref.pid}\nHT_LSTART=${q(ref.lstart)}\n${ALIVE}\n`;
 }
 
+/** Sets HT_PORT to the first candidate nothing listens on (per /proc/net/tcp where there is one), or to ''. */
+export function freePortLoop(ports: number[]): string {
+  if (!ports.every((p) => Number.isInteger(p) && p > 1024 && p < 65536)) throw new Error('invalid candidate ports');
+  return `HT_PORT=
+for ht_p in ${ports.join(' ')}; do
+  if [ -r /proc/net/tcp ]; then
+    ht_hex=$(printf '%04X' "$ht_p")
+    if cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '{ print $2 " " $4 }' | grep -q ":$ht_hex 0A$"; then continue; fi
+  fi
+  HT_PORT=$ht_p
+  break
+done`;
+}
+
 export function launchScript(plan: LaunchPlan): string {
   checkNames(plan.keep);
   checkNames(Object.keys(plan.env));
-  if (!plan.ports.every((p) => Number.isInteger(p) && p > 1024 && p < 65536)) throw new Error('invalid candidate ports');
   const exports = Object.entries(plan.env)
     .map(([k, v]) => `  export ${k}=${q(v)}`)
     .join('\n');
@@ -81,15 +95,7 @@ command -v "$1" >/dev/null 2>&1 || ht_fail "$1: command not found on $(hostname 
 HT_CWD=${cwdExpr(plan.cwd)}
 [ -d "$HT_CWD" ] || ht_fail "notebook_dir $HT_CWD does not exist on $(hostname 2>/dev/null || echo this host)" 2
 mkdir -p "$HT_DIR" || ht_fail "cannot create $HT_DIR" 2
-HT_PORT=
-for ht_p in ${plan.ports.join(' ')}; do
-  if [ -r /proc/net/tcp ]; then
-    ht_hex=$(printf '%04X' "$ht_p")
-    if cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '{ print $2 " " $4 }' | grep -q ":$ht_hex 0A$"; then continue; fi
-  fi
-  HT_PORT=$ht_p
-  break
-done
+${freePortLoop(plan.ports)}
 [ -n "$HT_PORT" ] || ht_fail "no free port among ${plan.ports.length} candidates" 2
 set -- "$@" ${plan.serverFlags.map(q).join(' ')} --port="$HT_PORT"
 # Detach into a session of its own, so the server outlives this SSH session and hubtray itself. \`setsid -f\` forks

@@ -59,7 +59,7 @@ export class ShellSpawner extends SpawnerBase {
     const username = await this.host.username();
     this.runId = `${request.serverName}-${randomInt(1e9).toString(36)}`;
     const runDir = this.host.runDir(this.runId);
-    this.emit({ progress: 30, message: `Starting ${this.command().join(' ')} on ${this.host.label} as ${username}` });
+    this.emit({ progress: 30, message: `Starting ${serverCommand(this.settings).join(' ')} on ${this.host.label} as ${username}` });
     request.signal.throwIfAborted();
     // Not abortable once sent: the launch takes a moment, and cutting it short could leave a process whose PID we
     // never learnt. A cancel is honoured right after, by stopping what was launched.
@@ -67,7 +67,7 @@ export class ShellSpawner extends SpawnerBase {
       launchScript({
         runDir,
         ports: Array.from({ length: 20 }, () => randomInt(20000, 60000)),
-        argv: [...this.command(), ...this.settings.args],
+        argv: [...serverCommand(this.settings), ...this.settings.args],
         keep: this.settings.env_keep,
         env: this.environment(request.token),
         cwd: expandUsername(this.settings.notebook_dir ?? '', username),
@@ -138,11 +138,6 @@ export class ShellSpawner extends SpawnerBase {
     this.runId = '';
   }
 
-  private command(): string[] {
-    const cmd = this.settings.cmd ?? ['jupyter', 'lab'];
-    return typeof cmd === 'string' ? [cmd] : cmd;
-  }
-
   /** JupyterHub's get_env: `environment`, the resource limits as MEM_LIMIT etc., and the token. */
   private environment(token: string): Record<string, string> {
     const s = this.settings;
@@ -154,6 +149,12 @@ export class ShellSpawner extends SpawnerBase {
     env.JUPYTER_TOKEN = token;
     return env;
   }
+}
+
+/** JupyterHub's cmd as an argv; JupyterLab unless the system names another command. */
+export function serverCommand(settings: Pick<SpawnerSettings, 'cmd'>): string[] {
+  const cmd = settings.cmd ?? ['jupyter', 'lab'];
+  return typeof cmd === 'string' ? [cmd] : cmd;
 }
 
 export function expandUsername(template: string, username: string): string {

@@ -15,6 +15,11 @@ export interface SpawnRequest {
   token: string;
   /** Aborted when the user cancels the start or start_timeout passes. */
   signal: AbortSignal;
+  /**
+   * Persists getState() at once. For a start that takes long (a batch job waiting in the queue): once the job exists,
+   * a hub killed before start() resolves still finds it. The Hub always passes it.
+   */
+  saveState?(): Promise<void>;
 }
 
 /** Where the server listens, as seen from `via` (or from this computer when `via` is absent). */
@@ -38,7 +43,6 @@ export interface Endpoint {
   login?: { path: string; note: string };
 }
 
-
 export interface Spawner {
   start(request: SpawnRequest): Promise<Endpoint>;
   progress(): AsyncIterable<ProgressEvent>;
@@ -55,6 +59,16 @@ export interface Spawner {
   getState(): JsonObject;
   loadState(state: JsonObject): void;
   clearState(): void;
+  /**
+   * Optional: carries on, after loadState(), with a start that a hubtray restart interrupted (a batch job still in
+   * the queue), resolving like start(). Without it, a server found starting after a restart is re-attached like a
+   * running one.
+   */
+  resumeStart?(signal: AbortSignal): Promise<Endpoint>;
+  /** Optional: when the system will end the server by itself (a batch job's walltime); null when it will not. */
+  endsAt?(): Date | null;
+  /** Optional: why the server ended, in its system's words (state, exit code), once poll() has reported the end. */
+  exitReason?(): string | null;
 }
 
 /**

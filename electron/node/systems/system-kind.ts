@@ -2,6 +2,7 @@
 // description for people, and its spawner. A new kind is one module plus one line in registry.ts.
 import type { z } from 'zod';
 import type { SystemConfig } from '../../../shared/config.js';
+import type { FormSchema } from '../../../shared/forms.js';
 import type { Prompter } from '../prompts.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { JsonObject, Spawner } from '../spawners/spawner.js';
@@ -39,4 +40,9 @@ export interface SystemKindModule<C extends SystemConfig> {
    * `known` are the spawner states of the active servers hubtray lists, on any system (two systems may share a hub).
    */
   discover?(config: C, deps: SpawnerDeps, known: JsonObject[]): Promise<DiscoveredServer[]>;
+  /**
+   * Optional: the options form as the system offers it right now, e.g. a cluster's partitions as choices. It only
+   * narrows options_form (which still checks a start), and it never fails: without an answer, it is options_form.
+   */
+  liveForm?(config: C, deps: SpawnerDeps): Promise<FormSchema>;
 }

@@ -21,5 +21,8 @@ export const list: Command = {
 };
 
 function uptime(server: ServerInfo): string {
-  return server.status === 'running' && server.readyAt ? duration(Date.now() - Date.parse(server.readyAt)) : '-';
+  if (server.status !== 'running' || !server.readyAt) return '-';
+  const up = duration(Date.now() - Date.parse(server.readyAt));
+  // A batch job also says how long it has left before its walltime ends it.
+  return server.walltimeLeftSeconds === undefined ? up : `${up} (${duration(server.walltimeLeftSeconds * 1000)} left)`;
 }
