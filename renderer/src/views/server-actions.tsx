@@ -1,8 +1,10 @@
-// What can be done with a server, wherever it is shown (its card, its page): Open and Stop while it runs, Cancel
-// while it starts. A button stays in place, disabled, while its request is under way, so nothing shifts under
-// the pointer.
+// What can be done with a server, wherever it is shown (its card, its page): Cancel while it starts, Open and Stop
+// while it runs, Start again once it has ended. A button stays in place, disabled, while its request is under way,
+// so nothing shifts under the pointer.
 import { useState } from 'react';
 import type { ServerInfo } from '../../../shared/api.js';
+import { navigate } from '../lib/route.js';
+import { isActive } from '../state/hub-state.js';
 import { useHub } from '../state/hub-context.js';
 
 export function ServerActions({ server }: { server: ServerInfo }) {
@@ -14,32 +16,50 @@ export function ServerActions({ server }: { server: ServerInfo }) {
       .catch(report)
       .finally(() => setBusy(null));
   };
-  const label = `${server.name}`;
+  const { name } = server;
+
+  if (!isActive(server)) {
+    return (
+      <div className="actions">
+        <button
+          type="button"
+          disabled={busy !== null}
+          aria-label={`Start ${name} again`}
+          onClick={() =>
+            run('start', async () => {
+              await bridge.call('start', { system: server.system, name, options: server.userOptions });
+              navigate({ view: 'server', name });
+            })
+          }
+        >
+          Start again
+        </button>
+      </div>
+    );
+  }
+  if (server.status === 'starting') {
+    return (
+      <div className="actions">
+        <button type="button" disabled={busy !== null} aria-label={`Cancel the start of ${name}`} onClick={() => run('cancel', () => bridge.call('cancel', { name }))}>
+          Cancel
+        </button>
+      </div>
+    );
+  }
   const reachable = server.status === 'running' && server.tunnel.state !== 'reconnecting' && server.tunnel.state !== 'failed';
   return (
     <div className="actions">
-      {server.status === 'starting' ? (
-        <button type="button" disabled={busy !== null} aria-label={`Cancel the start of ${label}`} onClick={() => run('cancel', () => bridge.call('cancel', { name: server.name }))}>
-          Cancel
-        </button>
-      ) : (
-        <button
-          type="button"
-          className="primary"
-          disabled={!reachable || busy !== null}
-          aria-label={`Open ${label} in the browser`}
-          // Called synchronously from the click: see Bridge.openServer.
-          onClick={() => run('open', () => bridge.openServer(server.name))}
-        >
-          Open
-        </button>
-      )}
       <button
         type="button"
-        disabled={!(server.status === 'running' || server.status === 'stopping') || busy !== null}
-        aria-label={`Stop ${label}`}
-        onClick={() => run('stop', () => bridge.call('stop', { name: server.name }))}
+        className="primary"
+        disabled={!reachable || busy !== null}
+        aria-label={`Open ${name} in the browser`}
+        // Called synchronously from the click: see Bridge.openServer.
+        onClick={() => run('open', () => bridge.openServer(name))}
       >
+        Open
+      </button>
+      <button type="button" disabled={server.status === 'stopping' || busy !== null} aria-label={`Stop ${name}`} onClick={() => run('stop', () => bridge.call('stop', { name }))}>
         {server.status === 'stopping' || busy === 'stop' ? 'Stopping…' : 'Stop'}
       </button>
     </div>
