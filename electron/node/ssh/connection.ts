@@ -1,5 +1,5 @@
 // One logged-in connection to a target, possibly through a chain of jump hosts, shared by every command and forward
-// to that target. When any link of the chain goes down the whole chain is ended, so that the next use rebuilds it
+// to that target. When any hop of the chain goes down the whole chain is ended, so that the target's link rebuilds it
 // from the start instead of talking to half a chain.
 import type { Client, ClientChannel } from 'ssh2';
 import { connectHop, type HopOptions } from './connect-hop.js';
@@ -80,6 +80,26 @@ export class SshConnection {
     return () => this.closeListeners.delete(listener);
   }
 
+  /**
+   * Whether the target answers a global request within `timeoutMs`. The request cancels a remote forward that was
+   * never set up: every sshd answers it (with a refusal) at once, like OpenSSH's keepalive, and an answer from the
+   * target proves every hop of the chain alive.
+   */
+  answers(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      const answered = (alive: boolean) => {
+        clearTimeout(timer);
+        resolve(alive);
+      };
+      try {
+        this.client.unforwardIn('hubtray-probe.invalid', 0, () => answered(true));
+      } catch {
+        answered(false);
+      }
+    });
+  }
+
   forwardOut(srcIP: string, srcPort: number, host: string, port: number): Promise<ClientChannel> {
     return forwardOut(this.client, this.label, srcIP, srcPort, host, port);
   }
@@ -129,6 +149,12 @@ export class SshConnection {
     );
     this.teardown(new SshError('cancelled', `the connection to ${this.label} was closed by hubtray`));
     await Promise.all(closing);
+  }
+
+  /** Drops a connection that stopped answering: unlike end(), nothing waits for the dead peer. */
+  destroy(reason: SshError): void {
+    this.teardown(reason);
+    for (const client of this.clients) client.destroy();
   }
 
   private teardown(reason: SshError): void {

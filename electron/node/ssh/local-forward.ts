@@ -1,10 +1,11 @@
-// A local port on 127.0.0.1 that leads to a host:port on the remote side. Each accepted socket asks for the
-// target's connection anew, so a connection that dropped is rebuilt by the next request, on the same local port,
-// and open browser tabs keep working.
+// A local port on 127.0.0.1 that leads to a host:port on the remote side. The listener stays open for the forward's
+// whole life and each accepted socket asks the target's link for its connection, so after a reconnect the same local
+// port works again and open browser tabs carry on. A socket that arrives while the link reconnects waits for it.
 import net from 'node:net';
 import type { TunnelHealth } from '../../../shared/api.js';
-import type { SshConnection } from './connection.js';
 import { errorMessage, SshError } from './errors.js';
+import { abortable } from './exec.js';
+import type { Link } from './link.js';
 
 export interface LocalForward {
   /** Bound on 127.0.0.1 only. */
@@ -15,10 +16,12 @@ export interface LocalForward {
 }
 
 export interface LocalForwardOptions {
-  /** The target's current connection, (re)connecting when needed. */
-  connect: () => Promise<SshConnection>;
+  /** The target's supervised connection. */
+  link: Link;
   remote: { host: string; port: number };
   localPort?: number;
+  /** How long a local connection waits for a reconnect before it is closed. */
+  waitMs: number;
   log: (line: string) => void;
   onClosed: (forward: LocalForward) => void;
 }
@@ -28,19 +31,19 @@ export async function openLocalForward(options: LocalForwardOptions): Promise<Lo
   const localPort = await listen(server, options.localPort ?? 0);
   const forward = new Forward(server, localPort, options);
   try {
-    await forward.connection();
+    await options.link.connect();
   } catch (err) {
     await forward.close();
     throw err;
   }
+  forward.supervise();
   return forward;
 }
 
 class Forward implements LocalForward {
-  private state: TunnelHealth;
-  private current: SshConnection | undefined;
-  private connecting: Promise<SshConnection> | undefined;
   private closed = false;
+  private release: (() => void) | undefined;
+  private unwatch: (() => void) | undefined;
   private readonly sockets = new Set<net.Socket>();
   private readonly listeners = new Set<(health: TunnelHealth) => void>();
   private readonly description: string;
@@ -50,14 +53,13 @@ class Forward implements LocalForward {
     readonly localPort: number,
     private readonly options: LocalForwardOptions,
   ) {
-    this.state = { state: 'none', localPort };
     this.description = `forward 127.0.0.1:${localPort} -> ${options.remote.host}:${options.remote.port}`;
     server.on('connection', (socket) => this.accept(socket));
     server.on('error', (err) => options.log(`ssh: ${this.description}: ${err.message}`));
   }
 
   health(): TunnelHealth {
-    return { ...this.state };
+    return this.closed ? { state: 'none', localPort: this.localPort } : { ...this.options.link.health(), localPort: this.localPort };
   }
 
   onHealth(listener: (health: TunnelHealth) => void): () => void {
@@ -65,42 +67,22 @@ class Forward implements LocalForward {
     return () => this.listeners.delete(listener);
   }
 
-  /** The live connection; after a drop, one reconnect shared by every socket that arrives meanwhile. */
-  connection(): Promise<SshConnection> {
-    if (this.current && !this.current.closed) return Promise.resolve(this.current);
-    this.connecting ??= this.reconnect().finally(() => (this.connecting = undefined));
-    return this.connecting;
+  /** From now on the link keeps the connection up for this forward, and its health is this forward's. */
+  supervise(): void {
+    this.release = this.options.link.hold();
+    this.unwatch = this.options.link.onHealth(() => this.notify());
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.release?.();
+    this.unwatch?.();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.setHealth({ state: 'none' });
+    this.notify();
     this.listeners.clear();
     this.options.onClosed(this);
-  }
-
-  private async reconnect(): Promise<SshConnection> {
-    const attempt = this.state.state === 'none' ? undefined : (this.state.attempt ?? 0) + 1;
-    if (attempt !== undefined) this.setHealth({ state: 'reconnecting', attempt, lastError: this.state.lastError });
-    try {
-      const connection = await this.options.connect();
-      this.current = connection;
-      connection.onClose((reason) => {
-        if (this.current !== connection || this.closed) return;
-        this.options.log(`ssh: ${this.description}: ${reason.message}; reconnecting on the next request`);
-        this.setHealth({ state: 'reconnecting', attempt: 0, lastError: reason.message });
-      });
-      this.setHealth({ state: 'connected' });
-      return connection;
-    } catch (err) {
-      const message = errorMessage(err);
-      const needsUser = err instanceof SshError && err.needsUser;
-      this.setHealth(needsUser ? { state: 'failed', lastError: message } : { state: 'reconnecting', attempt, lastError: message });
-      throw err;
-    }
   }
 
   private accept(socket: net.Socket): void {
@@ -113,7 +95,8 @@ class Forward implements LocalForward {
     // A browser resetting a connection is routine; 'close' does the cleaning up.
     socket.on('error', () => {});
     const { host, port } = this.options.remote;
-    this.connection()
+    const waited = AbortSignal.timeout(this.options.waitMs);
+    abortable(this.options.link.connect(), waited)
       .then((connection) => connection.forwardOut(socket.remoteAddress ?? '127.0.0.1', socket.remotePort ?? 0, host, port))
       .then(
         (channel) => {
@@ -128,15 +111,16 @@ class Forward implements LocalForward {
           socket.resume();
         },
         (err: unknown) => {
-          this.options.log(`ssh: ${this.description}: ${errorMessage(err)}`);
+          const why = waited.aborted ? `no connection within ${this.options.waitMs / 1000} s` : errorMessage(err);
+          this.options.log(`ssh: ${this.description}: ${why}`);
           socket.destroy();
         },
       );
   }
 
-  private setHealth(health: Omit<TunnelHealth, 'localPort'>): void {
-    this.state = { ...health, localPort: this.localPort };
-    for (const listener of this.listeners) listener(this.health());
+  private notify(): void {
+    const health = this.health();
+    for (const listener of this.listeners) listener(health);
   }
 }
 

@@ -1,5 +1,6 @@
 // The SSH layer's front door: one connection per target (like OpenSSH's ControlMaster), shared by every command
-// and forward to it, and rebuilt on the next use after it drops.
+// and forward to it. Each target's link rebuilds a dropped connection: in the background while forwards need it,
+// otherwise on the next use. wake(), networkChanged() and a jump of the clock probe every connection at once.
 import os from 'node:os';
 import path from 'node:path';
 import type { Prompter } from '../prompts.js';
@@ -7,14 +8,17 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { openConnection, type SshConnection } from './connection.js';
 import { SshError } from './errors.js';
 import { abortable, runCommand, stopSignal, type ExecOptions, type ExecResult } from './exec.js';
+import { demandSpacingMs, Link } from './link.js';
 import { openLocalForward, type LocalForward } from './local-forward.js';
 import { resolveChain } from './ssh-config.js';
 import { sshTargetKey, type SshTarget } from './ssh-target.js';
+import { watchClock } from './wake-watch.js';
 
 export { SshError } from './errors.js';
 export type { SshErrorCode } from './errors.js';
 export type { LocalForward } from './local-forward.js';
 export type { ExecOptions, ExecResult } from './exec.js';
+export { watchNetwork } from './wake-watch.js';
 
 export interface SshPoolOptions {
   prompter: Prompter;
@@ -28,21 +32,24 @@ export interface SshPoolOptions {
 }
 
 export class SshPool {
-  private readonly connections = new Map<string, Promise<SshConnection>>();
+  private readonly links = new Map<string, { link: Link; target: SshTarget }>();
   private readonly forwards = new Set<LocalForward>();
   private readonly shutdown = new AbortController();
   private readonly configPath: string;
   private readonly log: (line: string) => void;
+  private readonly stopClockWatch: () => void;
+  private suspendedAt: number | undefined;
 
   constructor(private readonly options: SshPoolOptions) {
     this.configPath = options.sshConfigPath ?? process.env.HUBTRAY_SSH_CONFIG ?? path.join(os.homedir(), '.ssh', 'config');
     this.log = options.log ?? (() => {});
+    this.stopClockWatch = watchClock((lateMs) => void this.probeAll(`the clock jumped ${Math.round(lateMs / 1000)} s ahead`));
   }
 
   async exec(target: SshTarget, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const stop = stopSignal(opts, target.host);
     try {
-      const connection = await abortable(this.connection(target), stop.signal);
+      const connection = await abortable(this.link(target).connect(), stop.signal);
       return await runCommand(connection, command, opts.stdin, stop.signal);
     } finally {
       stop.dispose();
@@ -50,11 +57,12 @@ export class SshPool {
   }
 
   async forwardLocal(target: SshTarget, remote: { host: string; port: number }, opts: { localPort?: number } = {}): Promise<LocalForward> {
-    this.assertOpen();
     const forward = await openLocalForward({
-      connect: () => this.connection(target),
+      link: this.link(target),
       remote,
       localPort: opts.localPort,
+      // A local connection that arrives during a reconnect waits for the next attempt, which it brings forward.
+      waitMs: target.connectTimeoutSeconds * 1000 + demandSpacingMs + 1000,
       log: this.log,
       onClosed: (closed) => this.forwards.delete(closed),
     });
@@ -64,35 +72,58 @@ export class SshPool {
 
   /** The user name the connection to `target` logged in as. */
   async remoteUser(target: SshTarget): Promise<string> {
-    return (await this.connection(target)).user;
+    return (await this.link(target).connect()).user;
+  }
+
+  /** The computer is about to sleep. Only noted: wake() checks the connections afterwards. */
+  suspend(): void {
+    this.suspendedAt = Date.now();
+    this.log('ssh: the computer is going to sleep');
+  }
+
+  /**
+   * The computer woke up: every connection is probed now (a dead one is rebuilt at once) rather than when keepalives
+   * time out. Resolves when every probe is done.
+   */
+  wake(): Promise<void> {
+    const slept = this.suspendedAt === undefined ? '' : ` (asleep for ${Math.round((Date.now() - this.suspendedAt) / 1000)} s)`;
+    this.suspendedAt = undefined;
+    return this.probeAll(`a wake${slept}`);
+  }
+
+  /** The local network changed (see watchNetwork): probes every connection, as wake() does. */
+  networkChanged(): Promise<void> {
+    return this.probeAll('a network change');
   }
 
   async close(): Promise<void> {
     this.shutdown.abort(new SshError('cancelled', 'the SSH pool was closed'));
-    const connections = [...this.connections.values()];
-    this.connections.clear();
+    this.stopClockWatch();
+    const links = [...this.links.values()].map(({ link }) => link.close());
+    this.links.clear();
     await Promise.all([...this.forwards].map((forward) => forward.close()));
-    await Promise.all(connections.map((pending) => pending.then((connection) => connection.end(), () => {})));
+    await Promise.all(links);
   }
 
-  /** The live connection for `target`; concurrent callers share one attempt. */
-  private connection(target: SshTarget): Promise<SshConnection> {
-    try {
-      this.assertOpen();
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+  private async probeAll(reason: string): Promise<void> {
+    if (this.shutdown.signal.aborted) return;
+    this.log(`ssh: checking every connection after ${reason}`);
+    await Promise.all([...this.links.values()].map(({ link }) => link.probe(reason)));
+  }
+
+  /** The target's link; one per target, so that every command and forward to it shares one connection. */
+  private link(target: SshTarget): Link {
+    this.assertOpen();
     const key = sshTargetKey(target);
-    const existing = this.connections.get(key);
-    // A connection that dropped a moment ago may still be in the map until its close listener has run.
-    if (existing) return existing.then((connection) => (connection.closed ? this.connection(target) : connection));
-    const pending = this.open(target);
-    this.connections.set(key, pending);
-    const forget = () => {
-      if (this.connections.get(key) === pending) this.connections.delete(key);
-    };
-    pending.then((connection) => connection.onClose(forget), forget);
-    return pending;
+    const entry = this.links.get(key);
+    if (entry) {
+      // Changed settings (timeouts, keepalives) apply from the next connection on.
+      entry.target = target;
+      return entry.link;
+    }
+    const link = new Link({ label: target.host, open: () => this.open(this.links.get(key)?.target ?? target), log: this.log });
+    this.links.set(key, { link, target });
+    return link;
   }
 
   private async open(target: SshTarget): Promise<SshConnection> {

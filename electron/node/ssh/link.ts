@@ -1,0 +1,222 @@
+// The connection to one SSH target, supervised. Every command and forward to the target asks its link for the
+// connection. While forwards hold the link (they stand for servers that may still run), a dropped connection is
+// rebuilt in the background with capped exponential backoff and jitter, for as long as it takes, unless the error
+// needs the user (a refused login, a changed host key, a config error). A wake or a network change probes the
+// connection at once instead of waiting for keepalives to time out. Each target has its own link, so a dead host
+// never delays another host's tunnels.
+import type { TunnelHealth } from '../../../shared/api.js';
+import type { SshConnection } from './connection.js';
+import { errorMessage, SshError } from './errors.js';
+
+export type LinkHealth = Omit<TunnelHealth, 'localPort'>;
+
+// The first retry waits a moment, so that a whole fleet of clients does not hit a restarting server in the same
+// millisecond; the jitter keeps them apart afterwards.
+const backoffSeconds = [0.25, 1, 2, 4, 8, 16, 30];
+const jitter = 0.2;
+/** Demand (a local connection, a command) brings a retry forward, but not closer than this to a failed attempt. */
+export const demandSpacingMs = 500;
+/** How long a probe waits for an answer before the connection counts as dead. */
+export const probeTimeoutMs = 2500;
+
+/**
+ * The wait before retry `step` (0 after a success or a wake): about 0.25, 1, 2, 4, 8, 16, then 30 s for good. Each
+ * is up to 20% shorter at random, so the cap is never exceeded.
+ */
+export function reconnectDelayMs(step: number, random: () => number = Math.random): number {
+  const base = backoffSeconds[Math.min(step, backoffSeconds.length - 1)] ?? 30;
+  return Math.round(base * 1000 * (1 - jitter * random()));
+}
+
+export interface LinkOptions {
+  /** The target, for the log. */
+  label: string;
+  /** Logs in to the target, through every hop of its chain. */
+  open: () => Promise<SshConnection>;
+  log: (line: string) => void;
+}
+
+export class Link {
+  private current: SshConnection | undefined;
+  private pending: Promise<SshConnection> | undefined;
+  /** Callers waiting for a retry that is scheduled but has not started. */
+  private waiting: { promise: Promise<SshConnection>; resolve: (c: SshConnection) => void; reject: (e: unknown) => void } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  // On the monotonic clock: a wall clock set back must not postpone a retry.
+  private timerAt = 0;
+  private notBefore = 0;
+  /** Attempts since the connection was lost; shown in the health. */
+  private attempt = 0;
+  /** The place in the backoff schedule; a wake starts it over. */
+  private step = 0;
+  private holders = 0;
+  private closed = false;
+  private status: LinkHealth = { state: 'none' };
+  private readonly listeners = new Set<(health: LinkHealth) => void>();
+
+  constructor(private readonly options: LinkOptions) {}
+
+  health(): LinkHealth {
+    return { ...this.status };
+  }
+
+  onHealth(listener: (health: LinkHealth) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The live connection; otherwise the outcome of the next attempt, which this demand brings forward. */
+  connect(): Promise<SshConnection> {
+    if (this.closed) return Promise.reject(closedError());
+    // Its close event may still be on its way.
+    if (this.current?.closed) this.dropped(this.current, this.current.lostError());
+    if (this.current) return Promise.resolve(this.current);
+    if (this.pending) return this.pending;
+    const delay = this.notBefore - performance.now();
+    if (delay <= 0) return this.startAttempt();
+    if (this.schedule(delay) && this.status.state === 'reconnecting') this.setHealth({ ...this.status, nextTryInSeconds: seconds(delay) });
+    if (!this.waiting) {
+      let resolve!: (c: SshConnection) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<SshConnection>((res, rej) => ((resolve = res), (reject = rej)));
+      this.waiting = { promise, resolve, reject };
+    }
+    return this.waiting.promise;
+  }
+
+  /** Keeps the link supervised until the returned function is called. */
+  hold(): () => void {
+    this.holders++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holders--;
+    };
+  }
+
+  /**
+   * After a wake or a network change: a connection that does not answer within probeTimeoutMs is dropped, and a
+   * link waiting to retry retries now; either way the backoff starts over.
+   */
+  async probe(reason: string): Promise<void> {
+    this.step = 0;
+    const connection = this.current;
+    if (connection && !connection.closed) {
+      if (await connection.answers(probeTimeoutMs)) return;
+      connection.destroy(
+        new SshError('unreachable', `the connection to ${connection.label} did not answer within ${seconds(probeTimeoutMs)} s after ${reason}`),
+      );
+    } else if (this.timer) {
+      void this.startAttempt();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.waiting?.reject(closedError());
+    this.waiting = undefined;
+    await Promise.all([this.current?.end(), this.pending?.then((connection) => connection.end(), () => {})]);
+  }
+
+  private startAttempt(): Promise<SshConnection> {
+    if (this.pending) return this.pending;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const started = performance.now();
+    this.attempt++;
+    if (this.status.state === 'reconnecting' || this.status.state === 'failed') {
+      this.setHealth({ state: 'reconnecting', attempt: this.attempt, lastError: this.status.lastError });
+    }
+    const attempt = this.options.open().then(
+      (connection) => this.connected(connection),
+      (err: unknown) => {
+        this.failed(err, started);
+        throw err;
+      },
+    );
+    this.pending = attempt;
+    // A background attempt has no caller to hear its failure.
+    attempt.catch(() => {});
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) attempt.then(waiting.resolve, waiting.reject);
+    return attempt;
+  }
+
+  private connected(connection: SshConnection): SshConnection {
+    this.pending = undefined;
+    if (this.closed) {
+      void connection.end();
+      throw closedError();
+    }
+    this.current = connection;
+    this.attempt = 0;
+    this.step = 0;
+    this.notBefore = 0;
+    connection.onClose((reason) => this.dropped(connection, reason));
+    this.setHealth({ state: 'connected' });
+    return connection;
+  }
+
+  private failed(err: unknown, started: number): void {
+    this.pending = undefined;
+    if (this.closed) return;
+    this.notBefore = started + demandSpacingMs;
+    const lastError = errorMessage(err);
+    if (err instanceof SshError && err.needsUser) {
+      this.options.log(`ssh: ${this.options.label}: no more retries until asked again: ${lastError}`);
+      this.setHealth({ state: 'failed', lastError });
+    } else {
+      this.retryLater(lastError);
+    }
+  }
+
+  private dropped(connection: SshConnection, reason: SshError): void {
+    if (this.current !== connection) return;
+    this.current = undefined;
+    if (this.closed) return;
+    this.attempt = 0;
+    this.step = 0;
+    this.retryLater(reason.message);
+  }
+
+  private retryLater(lastError: string): void {
+    if (this.holders === 0) {
+      // Nothing to keep up: the next command reconnects.
+      this.setHealth({ state: 'none', lastError });
+      return;
+    }
+    const delay = reconnectDelayMs(this.step++);
+    this.schedule(delay);
+    this.options.log(`ssh: ${this.options.label}: retrying in ${seconds(delay)} s (attempt ${this.attempt + 1}) after: ${lastError}`);
+    this.setHealth({ state: 'reconnecting', attempt: this.attempt, nextTryInSeconds: seconds(delay), lastError });
+  }
+
+  /** Sets the retry timer to `delayMs` from now unless it already fires sooner; says whether it moved. */
+  private schedule(delayMs: number): boolean {
+    const at = performance.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return false;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => void this.startAttempt(), delayMs);
+    // The servers and faces keep the process alive, not a pending retry.
+    this.timer.unref();
+    return true;
+  }
+
+  private setHealth(health: LinkHealth): void {
+    this.status = health;
+    for (const listener of this.listeners) listener(this.health());
+  }
+}
+
+function closedError(): SshError {
+  return new SshError('cancelled', 'the SSH pool is closed');
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}
