@@ -22,7 +22,7 @@ import { Keychain } from '../secrets/keychain.js';
 import { userSettableKey, type SecretStore } from '../secrets/secret-store.js';
 import { StateStore } from '../state/state-store.js';
 import type { ServerRecord } from '../state/server-record.js';
-import { SshPool } from '../ssh/ssh-pool.js';
+import { SshPool, watchNetwork } from '../ssh/ssh-pool.js';
 import { logHubEvents } from './hub-log.js';
 import { PromptBroker } from './prompt-broker.js';
 import { ServerRuntime } from './server-runtime.js';
@@ -46,6 +46,7 @@ export class Hub implements HubApi, HubEventSource {
   private systems: Systems;
   private readonly deps: SpawnerDeps;
   private readonly discovery: Discovery;
+  private stopNetworkWatch: () => void = () => undefined;
 
   private constructor(
     config: HubConfig,
@@ -95,6 +96,8 @@ export class Hub implements HubApi, HubEventSource {
     await hub.reattachAll();
     // In the background: a system that is slow or down must not hold up the hub's start.
     void hub.discovery.run();
+    // Every face needs it: Electron's powerMonitor has no network event, and `serve` has no Electron at all.
+    hub.stopNetworkWatch = watchNetwork(() => hub.networkChanged());
     return hub;
   }
 
@@ -250,8 +253,24 @@ export class Hub implements HubApi, HubEventSource {
     return this.systemInfo(args.system, await this.systemsChanged());
   }
 
+  /** The machine is about to sleep (the tray calls this from powerMonitor). */
+  suspend(): void {
+    this.pool.suspend();
+  }
+
+  /** The machine woke up: probe every tunnel now rather than waiting for keepalives to time out. */
+  wake(): void {
+    void this.pool.wake();
+  }
+
+  /** The network changed (interfaces came or went, or the OS says online/offline): probe every tunnel now. */
+  networkChanged(): void {
+    void this.pool.networkChanged();
+  }
+
   /** Stops watching servers and closes tunnels and connections; the servers themselves keep running. */
   async close(): Promise<void> {
+    this.stopNetworkWatch();
     this.discovery.stop();
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
     await this.pool.close();

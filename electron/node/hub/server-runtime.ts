@@ -250,7 +250,14 @@ export class ServerRuntime {
       // The old local port is taken by something else: a new port beats no tunnel.
       this.forward = await this.deps.pool.forwardLocal(endpoint.via, endpoint);
     }
-    this.unwatchTunnel = this.forward.onHealth(() => this.deps.changed(this.info()));
+    let previous = this.forward.health().state;
+    this.unwatchTunnel = this.forward.onHealth((health) => {
+      // Back from a reconnect: the server may have died meanwhile, and the user should learn it now, not at the
+      // next poll_interval.
+      if (previous === 'reconnecting' && health.state === 'connected' && this.record.status === 'running') void this.pollOnce();
+      previous = health.state;
+      this.deps.changed(this.info());
+    });
     await this.update({ tunnel: { localPort: this.forward.localPort } });
   }
 
