@@ -13,8 +13,8 @@ export interface IpcOptions {
   hub: HubApi & HubEventSource;
   /** The web contents of hubtray's window: the only sender that is answered. */
   window: () => WebContents | null;
-  /** Opens a server of the Hub's in the system browser. */
-  openServer: (name: string) => Promise<void>;
+  /** Opens a server of the Hub's in the system browser; the note says when the page it opens is a login page. */
+  openServer: (name: string) => Promise<{ note?: string }>;
 }
 
 export function registerIpc(options: IpcOptions): void {
@@ -37,8 +37,7 @@ export function registerIpc(options: IpcOptions): void {
   handle(openServerChannel, async (_event, name) => {
     const parsed = ServerName.safeParse(name);
     if (!parsed.success) throw new HttpError(400, 'bad-request', 'openServer: not a server name');
-    await options.openServer(parsed.data);
-    return null;
+    return options.openServer(parsed.data);
   });
 
   // A (re)loaded page subscribes again; its earlier subscription is replaced, never doubled.

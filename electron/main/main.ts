@@ -56,7 +56,11 @@ async function main(): Promise<void> {
   };
   const report = (error: unknown) => notify({ title: 'hubtray', body: error instanceof Error ? error.message : String(error) });
   // Only links the API server made for the Hub's own servers reach the system browser, and they carry no token.
-  const openServer = async (name: string) => shell.openExternal(await api.launchLink(name));
+  const openServer = async (name: string) => {
+    const { note } = await hub.open({ name });
+    await shell.openExternal(await api.launchLink(name));
+    return note === undefined ? {} : { note };
+  };
   registerIpc({ hub, window: () => window?.webContents ?? null, openServer });
 
   const login = loginItem();
@@ -66,7 +70,8 @@ async function main(): Promise<void> {
   let servers: ServerInfo[] = [];
   let systems: SystemInfo[] = await hub.listSystems();
   const actions: TrayActions = {
-    open: (name) => void openServer(name).catch(report),
+    open: (name) =>
+      void openServer(name).then(({ note }) => note && notify({ title: name, body: note }), report),
     stop: (name) => void hub.stop({ name }).catch(report),
     cancel: (name) => void hub.cancel({ name }).catch(report),
     start: (system) => void hub.start({ system }).catch(report),

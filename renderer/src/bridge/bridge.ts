@@ -13,7 +13,8 @@ export interface Bridge {
   subscribe(listener: (event: HubEvent) => void, status: (status: ConnectionStatus) => void): () => void;
   /**
    * Opens a running server, logged in, in the browser. Call it synchronously from the click that asks for it: a
-   * browser only lets a page open a tab while handling a user's gesture.
+   * browser only lets a page open a tab while handling a user's gesture. `note` says when the page is not logged in
+   * by itself (e.g. a JupyterHub's login page).
    */
-  openServer(name: string): Promise<void>;
+  openServer(name: string): Promise<{ note?: string }>;
 }

@@ -28,7 +28,8 @@ export function electronBridge(api: PreloadApi): Bridge {
       return unsubscribe;
     },
     async openServer(name) {
-      unwrap(await api.openServer(name));
+      const value = unwrap(await api.openServer(name)) as { note?: unknown } | null;
+      return typeof value?.note === 'string' ? { note: value.note } : {};
     },
   };
 }

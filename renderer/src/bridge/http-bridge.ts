@@ -45,9 +45,10 @@ export function httpBridge(origin: string, token: string): Bridge {
       // The server's page is another origin: it gets no handle on this one.
       if (tab) tab.opener = null;
       return bridge.call('open', { name }).then(
-        ({ url }) => {
+        ({ url, note }) => {
           if (tab) tab.location.href = url;
           else window.open(url, '_blank', 'noopener,noreferrer');
+          return note === undefined ? {} : { note };
         },
         (error: unknown) => {
           tab?.close();

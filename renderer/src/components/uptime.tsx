@@ -1,12 +1,23 @@
-// How long a server has been up, ticking once a second on its own: only this text re-renders, not the list.
+// Clocks on a server: how long it has been up, and for a batch job how much of its walltime is left. Each ticks
+// once a second on its own, so only its text re-renders, not the list around it.
 import { useEffect, useState } from 'react';
 import { formatDuration } from '../lib/time.js';
 
-export function Uptime({ since }: { since: string }) {
+function useNow(): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(timer);
   }, []);
-  return <span className="uptime">up {formatDuration(now - Date.parse(since))}</span>;
+  return now;
+}
+
+export function Uptime({ since }: { since: string }) {
+  return <span className="uptime">up {formatDuration(useNow() - Date.parse(since))}</span>;
+}
+
+/** `endsAt` in Date.now() terms. */
+export function WalltimeLeft({ endsAt }: { endsAt: number }) {
+  const left = endsAt - useNow();
+  return <span className={left < 10 * 60_000 ? 'walltime walltime-low' : 'walltime'}>walltime left {formatDuration(left)}</span>;
 }

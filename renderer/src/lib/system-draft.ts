@@ -33,9 +33,17 @@ const sshFields: DraftField[] = [
   { key: 'identity_file', label: 'Key file', type: 'text', placeholder: '~/.ssh/id_ed25519', help: 'Leave empty to use ssh-agent and ~/.ssh/config. A passphrase, password or 2FA code is asked for when needed.' },
 ];
 
-export const kinds: Record<string, { label: string; fields: DraftField[] }> = {
-  local: { label: 'This computer', fields: shellFields },
-  ssh: { label: 'SSH host', fields: [...sshFields, ...shellFields] },
+const jupyterhubFields: DraftField[] = [
+  { key: 'hub_url', label: 'Hub URL', type: 'text', placeholder: 'https://hub.example.org/', help: 'The JupyterHub you log in to in the browser.' },
+  { key: 'user', label: 'Hub user', type: 'text', placeholder: 'the API token’s owner', help: 'Its API token is asked for once and kept in the keychain.' },
+];
+
+/** The kinds offered for adding, in this order, each with the settings that get a field of their own. */
+export const kinds: Record<string, { label: string; add: string; fields: DraftField[] }> = {
+  ssh: { label: 'SSH host', add: 'an SSH host', fields: [...sshFields, ...shellFields] },
+  slurm: { label: 'Slurm cluster', add: 'a Slurm cluster', fields: [...sshFields, ...shellFields] },
+  jupyterhub: { label: 'JupyterHub', add: 'a JupyterHub', fields: jupyterhubFields },
+  local: { label: 'This computer', add: 'this computer', fields: shellFields },
 };
 
 export function kindLabel(kind: string): string {

@@ -32,7 +32,7 @@ export function HubProvider({ bridge, children }: { bridge: Bridge; children: Re
       }
     };
     const unsubscribe = bridge.subscribe(
-      (event) => dispatch({ type: 'event', event }),
+      (event) => dispatch({ type: 'event', event, at: Date.now() }),
       (status) => {
         dispatch({ type: 'connection', status });
         if (status === 'connected') void refresh();

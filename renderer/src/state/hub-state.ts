@@ -12,19 +12,22 @@ export interface Notice {
 export interface HubState {
   connection: ConnectionStatus;
   servers: Record<string, ServerInfo>;
+  /** When each batch job's walltime ends, by this clock: a server event's walltime left counts from its arrival. */
+  walltimeEnds: Record<string, number>;
   /** null until first loaded. */
   systems: SystemInfo[] | null;
   prompts: Prompt[];
   notices: Notice[];
 }
 
-export const initialState: HubState = { connection: 'connecting', servers: {}, systems: null, prompts: [], notices: [] };
+export const initialState: HubState = { connection: 'connecting', servers: {}, walltimeEnds: {}, systems: null, prompts: [], notices: [] };
 
 const maxNotices = 5;
 let nextNoticeId = 1;
 
 export type Action =
-  | { type: 'event'; event: HubEvent }
+  /** `at`: when the event arrived (Date.now()). */
+  | { type: 'event'; event: HubEvent; at: number }
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'systems'; systems: SystemInfo[] }
   | { type: 'prompts'; prompts: Prompt[] }
@@ -34,7 +37,7 @@ export type Action =
 export function reduce(state: HubState, action: Action): HubState {
   switch (action.type) {
     case 'event':
-      return applyEvent(state, action.event);
+      return applyEvent(state, action.event, action.at);
     case 'connection':
       return { ...state, connection: action.status };
     case 'systems':
@@ -51,10 +54,14 @@ export function reduce(state: HubState, action: Action): HubState {
   }
 }
 
-function applyEvent(state: HubState, event: HubEvent): HubState {
+function applyEvent(state: HubState, event: HubEvent, at: number): HubState {
   switch (event.event) {
-    case 'server':
-      return { ...state, servers: { ...state.servers, [event.data.name]: event.data } };
+    case 'server': {
+      const { name, walltimeLeftSeconds } = event.data;
+      const { [name]: _previous, ...walltimeEnds } = state.walltimeEnds;
+      if (walltimeLeftSeconds !== undefined) walltimeEnds[name] = at + walltimeLeftSeconds * 1000;
+      return { ...state, servers: { ...state.servers, [name]: event.data }, walltimeEnds };
+    }
     case 'progress': {
       const server = state.servers[event.data.name];
       if (!server) return state;

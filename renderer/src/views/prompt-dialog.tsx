@@ -18,7 +18,7 @@ export function PromptDialog({ prompt, onLater }: { prompt: Prompt; onLater: () 
   const send = () => {
     setSending(true);
     bridge.call('answerPrompt', { id: prompt.id, answers, remember }).then(
-      () => dispatch({ type: 'event', event: { event: 'promptClosed', data: { id: prompt.id } } }),
+      () => dispatch({ type: 'event', event: { event: 'promptClosed', data: { id: prompt.id } }, at: Date.now() }),
       (e: unknown) => {
         setSending(false);
         setError(errorMessage(e));

@@ -8,7 +8,7 @@ import { isActive } from '../state/hub-state.js';
 import { useHub } from '../state/hub-context.js';
 
 export function ServerActions({ server }: { server: ServerInfo }) {
-  const { bridge, report } = useHub();
+  const { bridge, report, dispatch } = useHub();
   const [busy, setBusy] = useState<string | null>(null);
   const run = (action: string, work: () => Promise<unknown>) => {
     setBusy(action);
@@ -55,7 +55,9 @@ export function ServerActions({ server }: { server: ServerInfo }) {
         disabled={!reachable || busy !== null}
         aria-label={`Open ${name} in the browser`}
         // Called synchronously from the click: see Bridge.openServer.
-        onClick={() => run('open', () => bridge.openServer(name))}
+        onClick={() =>
+          run('open', () => bridge.openServer(name).then(({ note }) => note && dispatch({ type: 'notice', level: 'info', message: note })))
+        }
       >
         Open
       </button>

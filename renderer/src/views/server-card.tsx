@@ -3,10 +3,9 @@
 import type { ServerInfo } from '../../../shared/api.js';
 import { Progress } from '../components/progress.js';
 import { StatusChip } from '../components/status-chip.js';
-import { TunnelHealth } from '../components/tunnel-health.js';
-import { Uptime } from '../components/uptime.js';
 import { href } from '../lib/route.js';
 import { ServerActions } from './server-actions.js';
+import { ServerMeta } from './server-meta.js';
 
 export function ServerCard({ server }: { server: ServerInfo }) {
   const last = server.events.at(-1);
@@ -19,11 +18,7 @@ export function ServerCard({ server }: { server: ServerInfo }) {
         <StatusChip server={server} />
         <ServerActions server={server} />
       </div>
-      <p className="meta">
-        <span>{server.system}</span>
-        {server.status === 'running' && server.readyAt ? <Uptime since={server.readyAt} /> : null}
-        {server.status === 'running' ? <TunnelHealth server={server} /> : null}
-      </p>
+      <ServerMeta server={server} />
       {server.status === 'starting' ? (
         <div className="card-detail">
           <Progress value={server.progress} label={`Start of ${server.name}`} />

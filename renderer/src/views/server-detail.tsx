@@ -2,13 +2,12 @@
 import type { ServerInfo } from '../../../shared/api.js';
 import { Progress } from '../components/progress.js';
 import { StatusChip } from '../components/status-chip.js';
-import { TunnelHealth } from '../components/tunnel-health.js';
-import { Uptime } from '../components/uptime.js';
 import { href } from '../lib/route.js';
 import { useHub } from '../state/hub-context.js';
 import { EventLog } from './event-log.js';
 import { ServerActions } from './server-actions.js';
 import { ServerLogs } from './server-logs.js';
+import { ServerMeta } from './server-meta.js';
 
 export function ServerDetail({ name }: { name: string }) {
   const { state } = useHub();
@@ -32,11 +31,7 @@ export function ServerDetail({ name }: { name: string }) {
         <StatusChip server={server} />
         <ServerActions server={server} />
       </div>
-      <p className="meta">
-        <span>{server.system}</span>
-        {server.status === 'running' && server.readyAt ? <Uptime since={server.readyAt} /> : null}
-        <TunnelHealth server={server} />
-      </p>
+      <ServerMeta server={server} />
       <Progress value={server.progress} label={`Start of ${server.name}`} />
       {server.reason ? <p className={server.status === 'failed' ? 'alert alert-error' : 'alert'}>{server.reason}</p> : null}
       {Object.keys(server.userOptions).length > 0 ? (

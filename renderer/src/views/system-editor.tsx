@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import type { ConnectionReport } from '../../../shared/api.js';
 import { Field } from '../components/field.js';
 import { errorMessage } from '../bridge/errors.js';
-import { checkDraft, draftFrom, kindLabel, kinds, type Draft } from '../lib/system-draft.js';
+import { checkDraft, draftFrom, kinds, type Draft } from '../lib/system-draft.js';
 import { href, navigate } from '../lib/route.js';
 import { useHub } from '../state/hub-context.js';
 import { useSystemSettings } from './systems-view.js';
@@ -74,7 +74,7 @@ function EditorForm({ initial, editing, taken }: EditorFormProps) {
       <p className="breadcrumb">
         <a href={href({ view: 'systems' })}>Systems</a> ›
       </p>
-      <h2 id="editor-title">{editing !== undefined ? `Edit ${editing}` : `Add ${kindLabel(draft.kind).toLowerCase()}`}</h2>
+      <h2 id="editor-title">{editing !== undefined ? `Edit ${editing}` : `Add ${kinds[draft.kind]?.add ?? `a ${draft.kind} system`}`}</h2>
       <form
         className="editor-form"
         noValidate

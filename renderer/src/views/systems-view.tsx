@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { SystemSettings } from '../../../shared/api.js';
 import { errorMessage } from '../bridge/errors.js';
-import { kindLabel } from '../lib/system-draft.js';
+import { kindLabel, kinds } from '../lib/system-draft.js';
 import { href } from '../lib/route.js';
 import { useHub } from '../state/hub-context.js';
 
@@ -42,13 +42,14 @@ export function SystemsView() {
     <section className="view" aria-labelledby="systems-title">
       <div className="section-head">
         <h2 id="systems-title">Systems</h2>
-        <a className="button primary" href={href({ view: 'add-system', kind: 'ssh' })}>
-          Add an SSH host
-        </a>
-        <a className="button" href={href({ view: 'add-system', kind: 'local' })}>
-          Add this computer
-        </a>
       </div>
+      <nav className="actions add-system" aria-label="Add a system">
+        {Object.entries(kinds).map(([kind, { add }], index) => (
+          <a key={kind} className={index === 0 ? 'button primary' : 'button'} href={href({ view: 'add-system', kind })}>
+            Add {add}
+          </a>
+        ))}
+      </nav>
       {error ? <p className="alert alert-error">{error}</p> : null}
       <ul className="cards" aria-label="Systems">
         {(state.systems ?? []).map((system) => (
