@@ -9,6 +9,6 @@ describe('tunnel column', () => {
     expect(tunnel({ state: 'reconnecting', attempt: 3, nextTryInSeconds: 3.2, lastError: 'connection refused' })).toBe(
       'reconnecting (attempt 3, next in 4 s: connection refused)',
     );
-    expect(tunnel({ state: 'failed', lastError: 'host key changed' })).toBe('failed');
+    expect(tunnel({ state: 'failed', lastError: 'host key changed' })).toBe('failed: host key changed');
   });
 });

@@ -38,7 +38,9 @@ export function tunnel(health: TunnelHealth): string {
       const why = health.lastError ? `: ${health.lastError}` : '';
       return `reconnecting (attempt ${health.attempt ?? 1}${next}${why})`;
     }
-    default:
-      return health.state;
+    case 'failed':
+      return health.lastError ? `failed: ${health.lastError}` : 'failed';
+    case 'connected':
+      return 'connected';
   }
 }
