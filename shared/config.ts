@@ -51,7 +51,8 @@ export const SshHostSettings = z.object({
   port: z.number().int().min(1).max(65535).optional(),
   identity_file: z.string().optional(),
   connect_timeout: Seconds.default(15),
-  keepalive_interval: Seconds.default(5),
+  // ssh2 declares a link dead after keepalive_count_max unanswered probes: 4 s × 3 notices an idle dead link in ~15 s.
+  keepalive_interval: Seconds.default(4),
   keepalive_count_max: z.number().int().min(1).default(3),
 });
 export type SshHostSettings = z.infer<typeof SshHostSettings>;
