@@ -15,9 +15,11 @@ function path(runId: string, suffix: string): string {
 export const connectionPath = (runId: string) => path(runId, '.json');
 export const logPath = (runId: string) => path(runId, '.log');
 
-/** Run before a submission: the folder exists and only its owner can read it. */
-export const prepareScript = `umask 077
-mkdir -p "$HOME"/${q(DIR)} && chmod 700 "$HOME"/${q(DIR)} || { echo "cannot create ~/${DIR} on $(hostname)" >&2; exit 2; }
+/**
+ * Run before a submission: the folder exists and only its owner can read it. The umask stays in the subshell: sbatch
+ * passes the submitting shell's umask on to the job, and the files a user makes in Jupyter should get their own.
+ */
+export const prepareScript = `(umask 077 && mkdir -p "$HOME"/${q(DIR)} && chmod 700 "$HOME"/${q(DIR)}) || { echo "cannot create ~/${DIR} on $(hostname)" >&2; exit 2; }
 `;
 
 /** Prints the connection file, or nothing while the job has not written it yet. */

@@ -5,7 +5,7 @@ import { SlurmSystem, type SlurmSystemConfig } from '../../../shared/config.js';
 import type { BatchResources } from '../batch/batch-adapter.js';
 import { BatchClient } from '../batch/batch-client.js';
 import { BatchSpawner } from '../batch/batch-spawner.js';
-import { partitionsForm } from '../batch/partitions-form.js';
+import { liveForm } from '../batch/live-form.js';
 import { sharedPoller } from '../batch/queue-poller.js';
 import { slurm } from '../batch/slurm-adapter.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
@@ -22,7 +22,7 @@ export const slurmKind: SystemKindModule<SlurmSystemConfig> = {
     const poller = sharedPoller(pool, clusterKey(config), () => client);
     return new BatchSpawner(config, resources(config), { client, poller, via: target, username: () => pool.remoteUser(target) });
   },
-  liveForm: (config, { pool }) => partitionsForm(config.options_form, slurmClient(pool, config), pool, clusterKey(config)),
+  liveForm: (config, { pool }) => liveForm(config, slurmClient(pool, config), pool, clusterKey(config)),
 };
 
 /** The same login target and exec_prefix reach the same slurmctld: one queue poller and partition list for both. */
