@@ -259,3 +259,61 @@ describe('remote HTML in progress events', () => {
     expect(await response.text()).not.toMatch(/<script>(?!<\/script>)|<script(?![^>]*\ssrc=)[^>]*>/);
   });
 });
+
+describe('for every person', () => {
+  it('labels every control and names every button and link, on every view', async () => {
+    for (const hash of ['#/servers', '#/start/lab', '#/systems', '#/edit-system/lab', '#/servers/ui-lab', '#/add-system/slurm']) {
+      await page.goto(new URL(hash, uiUrl).toString());
+      await page.locator('main h2').first().waitFor();
+      const unnamed = await page.evaluate(() => {
+        const controls = [...document.querySelectorAll('input, select, textarea')].filter(
+          (el) => (el as HTMLInputElement).labels?.length === 0 && !el.getAttribute('aria-label'),
+        );
+        const actions = [...document.querySelectorAll('button, a')].filter((el) => !(el.getAttribute('aria-label') ?? el.textContent ?? '').trim());
+        return [...controls, ...actions].map((el) => el.outerHTML.slice(0, 80));
+      });
+      expect(unnamed, hash).toEqual([]);
+    }
+  });
+
+  it('is usable with the keyboard alone: the start button is reached by Tab and the form sent with Enter', async () => {
+    await page.goto(new URL('#/start/lab', uiUrl).toString());
+    await page.locator('main h2').first().waitFor();
+    let focused = '';
+    for (let i = 0; i < 40 && focused !== 'Start on lab'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    }
+    expect(focused).toBe('Start on lab');
+    await page.getByLabel('Server name (optional)', { exact: true }).fill('keyboard');
+    await page.getByLabel('Server name (optional)', { exact: true }).press('Enter');
+    await page.waitForURL(/#\/servers\/keyboard$/);
+    await expect.poll(() => chip().getAttribute('data-status'), { timeout: 45_000 }).toBe('running');
+    await page.keyboard.press('Tab');
+    await api.stop({ name: 'keyboard' });
+  });
+
+  it('keeps each card’s size while a start streams its events', async () => {
+    await page.goto(new URL('#/servers', uiUrl).toString());
+    await api.start({ system: 'lab', name: 'steady' });
+    const heights = new Set<number>();
+    await card('steady').waitFor();
+    // Status and size are read in one go, so the sample belongs to one state of the card.
+    const sample = () => card('steady').evaluate((el) => [el.querySelector('[data-status]')?.getAttribute('data-status'), el.getBoundingClientRect().height] as const);
+    for (let [status, height] = await sample(); status === 'starting'; [status, height] = await sample()) {
+      heights.add(Math.round(height));
+      await page.waitForTimeout(20);
+    }
+    expect(heights.size).toBe(1);
+    await api.stop({ name: 'steady' });
+  });
+
+  it('follows the OS’s dark theme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(new URL('#/servers', uiUrl).toString());
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(21, 24, 28)');
+    await screenshot(page, '10-dark-theme');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(246, 247, 249)');
+  });
+});
