@@ -22,7 +22,7 @@ export const ProgressEvent = z.object({
 });
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
 
-export const SystemKind = z.enum(['local', 'ssh', 'jupyterhub', 'slurm']);
+export const SystemKind = z.enum(['local', 'ssh', 'jupyterhub', 'slurm', 'outpost']);
 export type SystemKind = z.infer<typeof SystemKind>;
 
 const Options = z.record(z.string(), z.unknown());

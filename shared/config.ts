@@ -5,6 +5,7 @@ import { FormSchema } from './forms.js';
 import { SystemName, describeZodError } from './api.js';
 import { ByteSpecification } from './bytes.js';
 import { slurmSettingsShape } from './slurm-settings.js';
+import { outpostSettingsShape } from './outpost-settings.js';
 
 const Seconds = z.number().positive();
 const Command = z.union([z.string().min(1), z.array(z.string()).min(1)]);
@@ -101,12 +102,16 @@ export const JupyterHubSystem = CommonSettings.extend({
 /** A Slurm cluster: the server runs as a batch job on a compute node, reached through the login node (SSH settings). */
 export const SlurmSystem = SpawnerSettings.extend({ ...SshHostSettings.shape, ...slurmSettingsShape }).strict();
 
-export const SystemConfig = z.discriminatedUnion('kind', [LocalSystem, SshSystem, JupyterHubSystem, SlurmSystem]);
+/** A JupyterHub Outpost (seed 000): the lab is started through its REST API and reaches hubtray's personal hub API. */
+export const OutpostSystem = CommonSettings.extend(outpostSettingsShape).strict();
+
+export const SystemConfig = z.discriminatedUnion('kind', [LocalSystem, SshSystem, JupyterHubSystem, SlurmSystem, OutpostSystem]);
 export type SystemConfig = z.infer<typeof SystemConfig>;
 export type LocalSystemConfig = z.infer<typeof LocalSystem>;
 export type SshSystemConfig = z.infer<typeof SshSystem>;
 export type JupyterHubSystemConfig = z.infer<typeof JupyterHubSystem>;
 export type SlurmSystemConfig = z.infer<typeof SlurmSystem>;
+export type OutpostSystemConfig = z.infer<typeof OutpostSystem>;
 
 export const HubConfig = z
   .object({

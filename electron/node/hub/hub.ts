@@ -23,6 +23,8 @@ import { userSettableKey, type SecretStore } from '../secrets/secret-store.js';
 import { StateStore } from '../state/state-store.js';
 import type { ServerRecord } from '../state/server-record.js';
 import { SshPool, watchNetwork } from '../ssh/ssh-pool.js';
+import { Hooks } from '../hooks/hooks.js';
+import { PersonalHub } from '../personal-hub/personal-hub.js';
 import { logHubEvents } from './hub-log.js';
 import { PromptBroker } from './prompt-broker.js';
 import { ServerRuntime } from './server-runtime.js';
@@ -43,6 +45,7 @@ export class Hub implements HubApi, HubEventSource {
   private readonly runtimes = new Map<string, ServerRuntime>();
   private readonly prompts: PromptBroker;
   private readonly pool: SshPool;
+  private readonly personalHub: PersonalHub;
   private systems: Systems;
   private readonly deps: SpawnerDeps;
   private readonly discovery: Discovery;
@@ -52,7 +55,7 @@ export class Hub implements HubApi, HubEventSource {
     config: HubConfig,
     private readonly store: StateStore,
     private readonly secrets: SecretStore,
-    runRoot: string,
+    home: string,
     private readonly configFile: string,
     /** Start-up problems worth showing, e.g. a corrupt state file kept as a backup. */
     readonly warnings: string[],
@@ -64,7 +67,15 @@ export class Hub implements HubApi, HubEventSource {
       (id) => this.emit({ event: 'promptClosed', data: { id } }),
     );
     this.pool = new SshPool({ prompter: this.prompts, secrets });
-    this.deps = { pool: this.pool, runRoot, secrets, prompter: this.prompts };
+    this.personalHub = new PersonalHub({ portFile: join(home, 'personal-hub.json') });
+    this.deps = {
+      pool: this.pool,
+      runRoot: join(home, 'run'),
+      secrets,
+      prompter: this.prompts,
+      personalHub: this.personalHub,
+      hooks: new Hooks(join(home, 'hooks.mjs')),
+    };
     this.systems = new Systems(config, this.deps);
     this.discovery = new Discovery(
       {
@@ -90,7 +101,7 @@ export class Hub implements HubApi, HubEventSource {
     if (secrets instanceof Keychain) await secrets.check();
     const config = await loadConfig(paths.config);
     const { store, warnings } = await StateStore.open(paths.state);
-    const hub = new Hub(config, store, secrets, join(paths.home, 'run'), paths.config, warnings);
+    const hub = new Hub(config, store, secrets, paths.home, paths.config, warnings);
     hub.subscribe(logHubEvents(join(paths.logs, 'hub.log')));
     for (const warning of warnings) hub.emit({ event: 'notice', data: { level: 'warning', message: warning } });
     await hub.reattachAll();
@@ -274,6 +285,7 @@ export class Hub implements HubApi, HubEventSource {
     this.discovery.stop();
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
     await this.pool.close();
+    await this.personalHub.close();
     this.emitter.removeAllListeners();
   }
 

@@ -92,6 +92,7 @@ export class ServerRuntime {
     if (login) return { url: new URL(login.path, base).toString(), note: login.note };
     const path = expandUsername(this.settings.default_url ?? '', await this.spawner.username()).replace(/^\/+/, '');
     const url = new URL(path, base);
+    if (this.spawner.browserLogin) return { url: await this.spawner.browserLogin(url.toString()) };
     url.searchParams.set('token', this.token);
     return { url: url.toString() };
   }
@@ -286,7 +287,8 @@ export class ServerRuntime {
     if (this.closed) return;
     this.clearPoll();
     const s = this.settings;
-    const delay = s.poll_interval * 1000 * (1 + s.poll_jitter * (Math.random() * 2 - 1));
+    const interval = this.spawner.pollIntervalSeconds?.() ?? s.poll_interval;
+    const delay = interval * 1000 * (1 + s.poll_jitter * (Math.random() * 2 - 1));
     this.pollTimer = setTimeout(() => void this.pollOnce(), delay);
     this.pollTimer.unref();
   }

@@ -69,6 +69,13 @@ export interface Spawner {
   endsAt?(): Date | null;
   /** Optional: why the server ended, in its system's words (state, exit code), once poll() has reported the end. */
   exitReason?(): string | null;
+  /**
+   * Optional: for servers whose browser login is not the token in the URL (an Outpost's lab logs in through the
+   * personal hub's OAuth), the URL that logs the browser in and lands it on `serverUrl` (default_url, from here).
+   */
+  browserLogin?(serverUrl: string): Promise<string>;
+  /** Optional: the seconds to the next poll, when the spawner's own setting decides it (custom_poll_interval). */
+  pollIntervalSeconds?(): number | null;
 }
 
 /**

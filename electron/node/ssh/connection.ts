@@ -65,6 +65,11 @@ export class SshConnection {
     log(`ssh: connected to ${this.label}`);
   }
 
+  /** The ssh2 client at the end of the chain, for the remote forward (remote-forward.ts), which drives forwardIn itself. */
+  get sshClient(): Client {
+    return this.client;
+  }
+
   get closed(): boolean {
     return this.closedWith !== undefined;
   }

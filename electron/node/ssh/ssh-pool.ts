@@ -10,6 +10,7 @@ import { SshError } from './errors.js';
 import { abortable, runCommand, stopSignal, type ExecOptions, type ExecResult } from './exec.js';
 import { demandSpacingMs, Link } from './link.js';
 import { openLocalForward, type LocalForward } from './local-forward.js';
+import { openRemoteForward, type RemoteForward } from './remote-forward.js';
 import { resolveChain } from './ssh-config.js';
 import { sshTargetKey, type SshTarget } from './ssh-target.js';
 import { watchClock } from './wake-watch.js';
@@ -17,6 +18,7 @@ import { watchClock } from './wake-watch.js';
 export { SshError } from './errors.js';
 export type { SshErrorCode } from './errors.js';
 export type { LocalForward } from './local-forward.js';
+export type { RemoteForward } from './remote-forward.js';
 export type { ExecOptions, ExecResult } from './exec.js';
 export { watchNetwork } from './wake-watch.js';
 
@@ -33,7 +35,7 @@ export interface SshPoolOptions {
 
 export class SshPool {
   private readonly links = new Map<string, { link: Link; target: SshTarget }>();
-  private readonly forwards = new Set<LocalForward>();
+  private readonly forwards = new Set<LocalForward | RemoteForward>();
   private readonly shutdown = new AbortController();
   private readonly configPath: string;
   private readonly log: (line: string) => void;
@@ -66,6 +68,13 @@ export class SshPool {
       log: this.log,
       onClosed: (closed) => this.forwards.delete(closed),
     });
+    this.forwards.add(forward);
+    return forward;
+  }
+
+  /** ssh -R: `target` listens on `remote`, and each connection there leads to `local` here; kept across reconnects. */
+  async forwardRemote(target: SshTarget, remote: { host: string; port: number }, local: { host: string; port: number }): Promise<RemoteForward> {
+    const forward = await openRemoteForward({ link: this.link(target), remote, local, log: this.log, onClosed: (closed) => this.forwards.delete(closed) });
     this.forwards.add(forward);
     return forward;
   }

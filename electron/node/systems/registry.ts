@@ -4,6 +4,7 @@ import type { SystemKind } from '../../../shared/api.js';
 import type { SystemConfig } from '../../../shared/config.js';
 import { jupyterhubKind } from './jupyterhub.js';
 import { localKind } from './local.js';
+import { outpostKind } from './outpost.js';
 import { slurmKind } from './slurm.js';
 import { sshKind } from './ssh.js';
 import type { SystemKindModule } from './system-kind.js';
@@ -20,6 +21,7 @@ const registry: Registry = {
   ssh: sshKind,
   jupyterhub: jupyterhubKind,
   slurm: slurmKind,
+  outpost: outpostKind,
 };
 
 export function kindOf<C extends SystemConfig>(config: C): SystemKindModule<C> {

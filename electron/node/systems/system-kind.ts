@@ -3,6 +3,8 @@
 import type { z } from 'zod';
 import type { SystemConfig } from '../../../shared/config.js';
 import type { FormSchema } from '../../../shared/forms.js';
+import type { Hooks } from '../hooks/hooks.js';
+import type { PersonalHub } from '../personal-hub/personal-hub.js';
 import type { Prompter } from '../prompts.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { JsonObject, Spawner } from '../spawners/spawner.js';
@@ -16,6 +18,10 @@ export interface SpawnerDeps {
   secrets: SecretStore;
   /** For kinds that ask the user for a credential (a JupyterHub password, to create a token). */
   prompter: Prompter;
+  /** The hub API that labs started elsewhere (through an Outpost) call back. */
+  personalHub: PersonalHub;
+  /** The functions of HUBTRAY_HOME/hooks.mjs that settings may name instead of a value. */
+  hooks: Hooks;
 }
 
 /** A server that runs on a system without hubtray having started it (e.g. from a JupyterHub's own web page). */

@@ -1,0 +1,142 @@
+// One HTTP request to an Outpost, with tornado's request_kwargs (timeouts, CA file, certificate checking, client
+// certificate) and OutpostSpawner's shared-client limit of 10 requests at once. Always JSON in and out: a response
+// that is not JSON, or too large, is an error here rather than a surprise later.
+import { readFile } from 'node:fs/promises';
+import { Agent, request } from 'undici';
+import type { RequestKwargs } from '../../../shared/outpost-settings.js';
+import { describeStatus, OutpostError, type OutpostAction } from './errors.js';
+
+export interface OutpostRequest {
+  action: OutpostAction;
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  kwargs: RequestKwargs;
+  signal?: AbortSignal;
+}
+
+export interface OutpostReply {
+  status: number;
+  json: unknown;
+}
+
+// tornado's HTTPRequest defaults.
+const DEFAULT_CONNECT_TIMEOUT_S = 20;
+const DEFAULT_REQUEST_TIMEOUT_S = 20;
+// OUTPOSTSPAWNER_HTTP_CLIENT_CONCURRENT_LIMIT's default.
+const CONCURRENT_LIMIT = 10;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+let running = 0;
+const queue: Array<() => void> = [];
+
+/** Sends the request; a 2xx answer resolves, anything else throws an OutpostError in OutpostSpawner's words. */
+export async function outpostRequest(req: OutpostRequest): Promise<OutpostReply> {
+  await slot();
+  try {
+    return await send(req);
+  } finally {
+    running--;
+    queue.shift()?.();
+  }
+}
+
+async function send(req: OutpostRequest): Promise<OutpostReply> {
+  const shown = withoutQuery(req.url);
+  const requestTimeout = req.kwargs.request_timeout ?? DEFAULT_REQUEST_TIMEOUT_S;
+  const timeout = AbortSignal.timeout(requestTimeout * 1000);
+  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  const dispatcher = new Agent({ connect: { timeout: (req.kwargs.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000, ...(await tls(req.kwargs)) } });
+  try {
+    const res = await request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      signal,
+      dispatcher,
+    });
+    const text = await readCapped(res.body);
+    const json = parseJson(text);
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      throw new OutpostError(describeStatus(req.action, shown, res.statusCode, json, text), res.statusCode);
+    }
+    if (json === undefined) throw new OutpostError(`the Outpost answered the ${req.action} request to ${shown} with something that is not JSON: ${JSON.stringify(text.slice(0, 120))}`, res.statusCode);
+    return { status: res.statusCode, json };
+  } catch (error) {
+    if (error instanceof OutpostError) throw error;
+    if (req.signal?.aborted) throw req.signal.reason;
+    if (timeout.aborted) {
+      throw new OutpostError(`${req.action} request to ${shown} timed out after ${requestTimeout} s (request_timeout${req.action === 'start' ? ' of request_kwargs_start' : ''})`, null);
+    }
+    throw new OutpostError(`${req.action} request to ${shown} failed: ${reason(error)}`, null);
+  } finally {
+    void dispatcher.close();
+  }
+}
+
+function slot(): Promise<void> {
+  if (running < CONCURRENT_LIMIT) {
+    running++;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) =>
+    queue.push(() => {
+      running++;
+      resolve();
+    }),
+  );
+}
+
+async function tls(kwargs: RequestKwargs): Promise<Record<string, unknown>> {
+  const read = async (file: string, what: string) => {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new OutpostError(`request_kwargs: cannot read the ${what} ${file}: ${(error as Error).message}`, null);
+    }
+  };
+  return {
+    ...(kwargs.ca_certs ? { ca: await read(kwargs.ca_certs, 'CA file (ca_certs)') } : {}),
+    ...(kwargs.client_cert ? { cert: await read(kwargs.client_cert, 'client certificate (client_cert)') } : {}),
+    ...(kwargs.client_key ? { key: await read(kwargs.client_key, 'client key (client_key)') } : {}),
+    ...(kwargs.validate_cert === false ? { rejectUnauthorized: false } : {}),
+  };
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw new OutpostError(`the Outpost sent more than ${MAX_BODY_BYTES} bytes; refusing to read on`, null);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** undefined when the text is not JSON; an empty body counts as {} (a 202 or 204 may have none). */
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function reason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+function withoutQuery(url: string): string {
+  const parsed = new URL(url);
+  parsed.search = '';
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
+}

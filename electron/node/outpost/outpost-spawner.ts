@@ -1,0 +1,464 @@
+// OutpostSpawner on the desktop: a lab started through a JupyterHub Outpost's REST API (reference §1), whose
+// jupyterhub-singleuser calls hubtray's personal hub back. start() sends POST /services (synchronous, or asynchronous
+// with the address arriving through the setup-tunnel callback), poll() and stop() follow OutpostSpawner's semantics to
+// the letter (404s, request_failed_poll_keep_running, pre_poll_hook), and the lab is reached through the SSH node or
+// directly. The Hub opens the tunnel, waits for HTTP and polls on; the browser logs in through the personal hub's OAuth.
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import type { OutpostSystemConfig } from '../../../shared/config.js';
+import type { FormSchema, UserOptions } from '../../../shared/forms.js';
+import { FLAVOR_FIELD, isHookRef, type RequestKwargs } from '../../../shared/outpost-settings.js';
+import { HookError } from '../hooks/hooks.js';
+import type { RegisteredServer, ServerCallbacks } from '../personal-hub/personal-hub.js';
+import { secretKeys } from '../secrets/secret-store.js';
+import { expandUsername } from '../spawners/shell-spawner.js';
+import { sleep } from '../jupyterhub/retry.js';
+import { SpawnerBase, type Endpoint, type JsonObject, type SpawnRequest } from '../spawners/spawner.js';
+import type { RemoteForward } from '../ssh/ssh-pool.js';
+import type { SpawnerDeps } from '../systems/system-kind.js';
+import { OutpostCredentials } from './credentials.js';
+import { OutpostError } from './errors.js';
+import { flavorForm, fullFlavor } from './flavors.js';
+import { linkLabToHub, reopenForward } from './hub-link.js';
+import { labEnv } from './lab-env.js';
+import { PROGRESS_FROM, progressEvent, textOf } from './lab-events.js';
+import { OutpostApi } from './outpost-api.js';
+import { readOutpostState, type OutpostState } from './outpost-state.js';
+import { SettingResolver, type HookSpawner } from './resolver.js';
+import { sshNodeTarget } from './ssh-node.js';
+import { startBody } from './start-body.js';
+
+/** hubtray has one hub user, the person at this computer; the Outpost counts per-user flavor limits by this id. */
+const USER_ID = 1;
+/** A synchronous start answers once the lab runs: minutes, not tornado's 20 s (see request_kwargs_start). */
+const START_REQUEST_TIMEOUT_S = 600;
+/** How often an asynchronous start looks whether the Outpost has given up, while it waits for the lab's address. */
+const ASYNC_WATCH_MS = 2000;
+
+interface Starting {
+  /** Resolves with the address the setup-tunnel callback brings (asynchronous start). */
+  address: Deferred<string>;
+  /** Rejects when the Outpost reports the start failed (an event with failed: true). */
+  failed: Deferred<never>;
+}
+
+export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
+  private readonly settings: SettingResolver;
+  private state: OutpostState | null = null;
+  private userOptions: UserOptions = {};
+  /** Set at the start (or from the state): what hooks see before the state exists. */
+  private draft = { name: '', startId: '', port: 0 };
+  private registration: RegisteredServer | null = null;
+  private remoteForward: RemoteForward | null = null;
+  private starting: Starting | null = null;
+  private pollSeconds: number | null = null;
+  private reachDirectly = false;
+  private gone: string | null = null;
+  private progressSoFar = PROGRESS_FROM;
+  private logLines: string[] = [];
+  private eventQueue: Promise<void> = Promise.resolve();
+  private readonly credentials = new Map<string, OutpostCredentials>();
+
+  constructor(
+    private readonly config: OutpostSystemConfig,
+    private readonly deps: SpawnerDeps,
+  ) {
+    super();
+    this.settings = new SettingResolver(config, deps.hooks, () => this.hookSpawner());
+  }
+
+  async start(request: SpawnRequest): Promise<Endpoint> {
+    this.userOptions = structuredClone(request.userOptions);
+    this.draft = { name: request.serverName, startId: randomUUID().replaceAll('-', ''), port: 0 };
+    this.gone = null;
+    this.progressSoFar = PROGRESS_FROM;
+    const starting: Starting = { address: deferred(), failed: deferred() };
+    this.starting = starting;
+    const cancelling = () => void this.emitCancelling();
+    request.signal.addEventListener('abort', cancelling, { once: true });
+    try {
+      return await this.launch(request, starting);
+    } finally {
+      request.signal.removeEventListener('abort', cancelling);
+      this.starting = null;
+    }
+  }
+
+  private async launch(request: SpawnRequest, starting: Starting): Promise<Endpoint> {
+    const { serverName: name, signal } = request;
+    if (await this.settings.value('show_first_default_event')) this.emit({ progress: 0, message: 'Server requested' });
+    await this.settings.run('check_allowed', structuredClone(this.userOptions));
+    this.draft.port = (await this.settings.value('custom_port', this.userOptions)) || (await randomPort());
+    const requestUrl = (await this.settings.value('request_url', this.userOptions)).replace(/\/+$/, '');
+    const api = await this.api(requestUrl);
+    const userOptions = { ...this.userOptions, ...(await this.settings.value('custom_user_options', structuredClone(this.userOptions))) };
+    const flavor = userOptions[FLAVOR_FIELD];
+    if (typeof flavor === 'string' && flavor !== '') await this.refuseFullFlavor(api, name, flavor, signal);
+    const via = await sshNodeTarget(this.settings, {});
+    this.registration = this.deps.personalHub.register(name, request.token, this);
+    const link = await linkLabToHub(this.settings, this.deps, requestUrl, via);
+    this.remoteForward = link.forward;
+    this.pollSeconds = await this.resolvePollSeconds();
+
+    const https = this.config.certs !== undefined;
+    const env = {
+      ...labEnv({
+        user: this.deps.personalHub.user,
+        server: name,
+        token: request.token,
+        clientId: this.registration.clientId,
+        callbackPath: this.registration.callbackPath,
+        apiUrl: link.apiUrl,
+        hubHost: await this.deps.personalHub.address(),
+        port: this.draft.port,
+        https,
+        defaultUrl: this.config.default_url ? expandUsername(this.config.default_url, this.deps.personalHub.user) : undefined,
+        environment: this.config.environment,
+      }),
+      ...(await this.settings.value('custom_env', structuredClone(userOptions), link.apiUrl)),
+      JUPYTERHUB_USER_ID: String(USER_ID),
+    };
+    const body = await startBody(this.config, {
+      name,
+      env,
+      userOptions,
+      startId: this.draft.startId,
+      customMisc: await this.settings.value('custom_misc', structuredClone(userOptions)),
+      port: this.draft.port,
+      extraLabels: await this.settings.value('extra_labels'),
+    });
+    // Saved before the request, so that a hubtray killed meanwhile still knows what to stop at the Outpost.
+    const user = encodeURIComponent(this.deps.personalHub.user);
+    this.state = {
+      name,
+      start_id: this.draft.startId,
+      request_url: requestUrl,
+      service: '',
+      port: this.draft.port,
+      path: `/user/${user}/${encodeURIComponent(name)}/`,
+      https,
+      via,
+      remote_forward: link.saved,
+      api_url: link.apiUrl,
+      exit_code: null,
+    };
+    await request.saveState?.();
+
+    this.emit({ progress: PROGRESS_FROM, message: 'Sending request to Outpost service to start your service.' });
+    const startAsync = await this.settings.value('start_async');
+    let response: { service: string };
+    try {
+      response = await Promise.race([api.start(body, { async: startAsync, kwargs: await this.startKwargs(), signal }), starting.failed.promise]);
+    } catch (error) {
+      if (!signal.aborted) await this.settings.run('failed_spawn_request_hook', { message: errorText(error) });
+      throw error;
+    }
+    await this.settings.run('post_spawn_request_hook', response);
+    // At the progress the Outpost's events reached, as OutpostSpawner shows it: the bar never moves back.
+    this.emit({ progress: this.progressSoFar, message: 'Outpost communication successful.' });
+    let service = response.service || (await this.waitForAddress(api, starting, signal));
+    if (this.settings.has('update_start_response')) service = String(await this.settings.run('update_start_response', service));
+    await this.located(service);
+    await request.saveState?.();
+    return this.endpoint() as Endpoint;
+  }
+
+  /** JupyterHub's poll: null while running, else the exit status; pre_poll_hook first, with the seed's meaning. */
+  async poll(): Promise<number | null> {
+    if (!this.state) return 0;
+    await this.attach();
+    if (this.settings.has('pre_poll_hook')) {
+      const answer = await this.settings.run('pre_poll_hook');
+      // True: unknown, ask the Outpost. False: unknown, but keep it running. An integer: its exit code. None: running.
+      if (answer === false || answer === null || answer === undefined) return null;
+      if (typeof answer === 'number' && Number.isInteger(answer)) return this.exited(answer, `pre_poll_hook says it exited with ${answer}`);
+      if (answer !== true) throw new HookError(`hook pre_poll_hook returned ${JSON.stringify(answer)}; it returns true, false, an integer or null`);
+    }
+    const state = this.state;
+    try {
+      const { status, logs } = await (await this.api(state.request_url)).poll(state.name, state.start_id, this.config.collect_logs_polling);
+      if (logs.length > 0) this.logLines = logs;
+      return status === null ? null : this.exited(status, `the Outpost reports exit code ${status}`);
+    } catch (error) {
+      // OutpostSpawner: a 404 means stopped unless request_404_poll_keep_running; any other failure means running
+      // unless request_failed_poll_keep_running is off.
+      const notFound = error instanceof OutpostError && error.status === 404;
+      const keep = notFound ? this.config.request_404_poll_keep_running : this.config.request_failed_poll_keep_running;
+      if (keep) return null;
+      return this.exited(0, notFound ? 'the Outpost no longer knows it (404)' : `the poll failed: ${errorText(error)}`);
+    }
+  }
+
+  /** DELETE at the Outpost (a 404 counts as stopped); as in OutpostSpawner, a failed stop request does not keep it. */
+  async stop(): Promise<void> {
+    const state = this.state;
+    if (state) {
+      await this.settings.run('pre_stop_hook');
+      try {
+        const api = await this.api(state.request_url);
+        const { logs } = await api.stop(state.name, state.start_id, { async: await this.settings.value('stop_async'), collectLogs: this.config.collect_logs, interactive: true });
+        if (this.config.collect_logs && logs.length > 0) this.logLines = logs;
+      } catch (error) {
+        this.logLines.push(`hubtray: the stop request to the Outpost failed: ${errorText(error)}`);
+      }
+    }
+    await this.detach();
+  }
+
+  async logs(): Promise<string> {
+    const state = this.state;
+    if (state) {
+      const fresh = await (await this.api(state.request_url)).poll(state.name, state.start_id, true).catch(() => null);
+      if (fresh && fresh.logs.length > 0) this.logLines = fresh.logs;
+    }
+    return this.logLines.join('\n') || 'The Outpost has sent no logs for this server (it sends them where its spawner collects them).';
+  }
+
+  async username(): Promise<string> {
+    return this.deps.personalHub.user;
+  }
+
+  endpoint(): Endpoint | null {
+    const state = this.state;
+    if (!state?.service) return null;
+    const { host, port } = splitService(state.service);
+    return {
+      host,
+      port,
+      ...(state.via && !this.reachDirectly ? { via: state.via } : {}),
+      protocol: state.https ? 'https:' : 'http:',
+      path: state.path,
+    };
+  }
+
+  /** The browser logs in through the personal hub, which then sends it to the lab (the OAuth round trip). */
+  async browserLogin(serverUrl: string): Promise<string> {
+    await this.attach();
+    this.registration?.setBrowserOrigin(new URL(serverUrl).origin);
+    return this.deps.personalHub.loginUrl(serverUrl);
+  }
+
+  pollIntervalSeconds(): number | null {
+    return this.pollSeconds;
+  }
+
+  exitReason(): string | null {
+    return this.gone;
+  }
+
+  getState(): JsonObject {
+    return this.state ? { ...this.state } : {};
+  }
+
+  loadState(state: JsonObject): void {
+    this.state = readOutpostState(state);
+    if (this.state) this.draft = { name: this.state.name, startId: this.state.start_id, port: this.state.port };
+  }
+
+  clearState(): void {
+    this.state = null;
+    void this.detach();
+  }
+
+  /** The options form with the Outpost's flavors as choices; the form as configured when the Outpost does not answer. */
+  async form(): Promise<FormSchema> {
+    const api = await this.api((await this.settings.value('request_url', {})).replace(/\/+$/, ''));
+    return flavorForm(this.config.options_form, await api.flavors({ interactive: false }));
+  }
+
+  // --- the personal hub's callbacks ---
+
+  /** A progress event from the Outpost: shown while the server starts; failed: true ends the start. */
+  event(raw: Record<string, unknown>): void {
+    const starting = this.starting;
+    if (!starting) return;
+    this.eventQueue = this.eventQueue
+      .then(async () => {
+        const { ready: _ready, ...rest } = raw;
+        const filtered = this.settings.has('filter_events') ? await this.settings.run('filter_events', rest) : rest;
+        if (typeof filtered !== 'object' || filtered === null || Object.keys(filtered).length === 0) return;
+        const event = progressEvent(filtered as Record<string, unknown>);
+        this.progressSoFar = Math.max(this.progressSoFar, event.progress);
+        if (event.failed) starting.failed.reject(new OutpostError(`the Outpost reports that the start failed: ${event.message || 'no reason given'}`, null));
+        this.emit(event);
+      })
+      .catch((error: unknown) => starting.failed.reject(error));
+  }
+
+  /** The setup-tunnel callback: the lab's address, for an asynchronous start; for a running server, the same one. */
+  async setupTunnel(body: Record<string, unknown>): Promise<void> {
+    // Only the address is taken: on a desktop, a remote caller does not get to choose the SSH node or key to use.
+    const service = body.service;
+    if (typeof service !== 'string' || service === '') throw new Error('the setup-tunnel body has no "service" address');
+    splitService(service);
+    if (this.starting) return this.starting.address.resolve(service);
+    if (this.state && sameService(this.state.service, service)) return;
+    throw new Error(`hubtray does not move the tunnel of a running server (it has ${this.state?.service || 'no address'}, asked for ${service})`);
+  }
+
+  // --- helpers ---
+
+  /** After a restart: the server's token back in the personal hub, the remote forward open again. */
+  private async attach(): Promise<void> {
+    const state = this.state;
+    if (this.registration || !state) return;
+    const token = await this.deps.secrets.get(secretKeys.serverToken(state.name));
+    if (!token) return;
+    this.registration = this.deps.personalHub.register(state.name, token, this);
+    this.pollSeconds = await this.resolvePollSeconds();
+    this.reachDirectly = !(await this.settings.value('ssh_recreate_at_start'));
+    if (state.remote_forward && !this.remoteForward) {
+      this.remoteForward = await reopenForward(this.deps, state.remote_forward).catch((error: unknown) => {
+        this.logLines.push(`hubtray: could not open the remote forward to the personal hub again: ${errorText(error)}`);
+        return null;
+      });
+    }
+  }
+
+  private async detach(): Promise<void> {
+    this.registration?.close();
+    this.registration = null;
+    const forward = this.remoteForward;
+    this.remoteForward = null;
+    await forward?.close();
+  }
+
+  /** Asynchronous start: the address comes through the setup-tunnel callback; a failed event or a gone service ends the wait. */
+  private async waitForAddress(api: OutpostApi, starting: Starting, signal: AbortSignal): Promise<string> {
+    this.emit({ progress: this.progressSoFar, message: 'The Outpost starts the service in the background; waiting for its address' });
+    const watch = async (): Promise<never> => {
+      for (;;) {
+        await sleep(ASYNC_WATCH_MS, signal);
+        const state = this.state as OutpostState;
+        const status = await api.poll(state.name, state.start_id, false).then(
+          (reply) => reply.status,
+          (error: unknown) => (error instanceof OutpostError && error.status === 404 ? 404 : null),
+        );
+        if (status === 404) throw new OutpostError('the Outpost gave up the start: it no longer knows the service (404)', 404);
+        if (status !== null) throw new OutpostError(`the lab exited with code ${status} before it told its address`, null);
+      }
+    };
+    const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+    return Promise.race([starting.address.promise, starting.failed.promise, watch(), aborted]);
+  }
+
+  /** Where the lab listens, after update_expected_path, into the state. */
+  private async located(service: string): Promise<void> {
+    const state = this.state as OutpostState;
+    splitService(service);
+    state.service = service.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+    if (!this.settings.has('update_expected_path')) return;
+    const expected = `${state.https ? 'https' : 'http'}://${state.service}${state.path}`;
+    const answer = String(await this.settings.run('update_expected_path', expected));
+    let url: URL;
+    try {
+      url = new URL(answer);
+    } catch {
+      throw new HookError(`hook update_expected_path returned ${JSON.stringify(answer)}, which is not a URL`);
+    }
+    state.service = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+    state.path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+    state.https = url.protocol === 'https:';
+  }
+
+  private exited(status: number, why: string): number {
+    this.gone = why;
+    if (this.state) this.state.exit_code = status;
+    return status;
+  }
+
+  private async refuseFullFlavor(api: OutpostApi, name: string, flavor: string, signal: AbortSignal): Promise<void> {
+    // The Outpost checks again itself; when the list cannot be read, the start goes ahead and it decides.
+    const flavors = await api.flavors({ interactive: true, signal }).catch(() => null);
+    const refusal = flavors ? fullFlavor(name, await api.jupyterhubName(), flavor, flavors) : null;
+    if (refusal) throw new OutpostError(refusal, null);
+  }
+
+  private async api(requestUrl: string): Promise<OutpostApi> {
+    let credentials = this.credentials.get(requestUrl);
+    if (!credentials) {
+      credentials = new OutpostCredentials(requestUrl, this.deps.secrets, this.deps.prompter);
+      this.credentials.set(requestUrl, credentials);
+    }
+    const headers = await this.settings.value('request_headers', this.userOptions);
+    const kwargs = await this.settings.value('request_kwargs', this.userOptions);
+    return new OutpostApi({ requestUrl, headers, kwargs }, credentials);
+  }
+
+  private async startKwargs(): Promise<RequestKwargs> {
+    const own = await this.settings.value('request_kwargs_start', this.userOptions);
+    if (own) return own;
+    return { request_timeout: START_REQUEST_TIMEOUT_S, ...(await this.settings.value('request_kwargs', this.userOptions)) };
+  }
+
+  /** custom_poll_interval in milliseconds (under 1000: seconds, as OutpostSpawner reads it); 0: poll_interval. */
+  private async resolvePollSeconds(): Promise<number | null> {
+    const interval = await this.settings.value('custom_poll_interval', this.userOptions);
+    if (interval <= 0) return null;
+    return interval < 1000 ? interval : interval / 1000;
+  }
+
+  private async emitCancelling(): Promise<void> {
+    // A configured event is shown at once, before the Hub ends the progress; a hook's when it answers.
+    const configured = this.config.cancelling_event;
+    const event = isHookRef(configured) ? await this.settings.value('cancelling_event').catch(() => null) : configured;
+    if (event) this.emit({ ...event, message: event.message || textOf(event.html_message ?? '') });
+  }
+
+  private hookSpawner(): HookSpawner {
+    return {
+      name: this.draft.name,
+      user: { name: this.deps.personalHub.user, id: USER_ID },
+      user_options: structuredClone(this.userOptions),
+      start_id: this.draft.startId,
+      port: this.draft.port,
+      port_forward_info: this.state?.service ? { service: this.state.service } : {},
+    };
+  }
+}
+
+/** "host:port", or a URL with them, as ForwardBaseSpawner's split_service_address reads it. */
+export function splitService(service: string): { host: string; port: number } {
+  const match = /^(?:https?:\/\/)?(\[[^\]]+\]|[^:/\s]+):(\d{1,5})(?:\/.*)?$/.exec(service.trim());
+  const port = Number(match?.[2]);
+  if (!match || port < 1 || port > 65535) throw new OutpostError(`the Outpost's service address "${service.slice(0, 100)}" is not host:port`, null);
+  return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
+}
+
+function sameService(a: string, b: string): boolean {
+  if (!a) return false;
+  const x = splitService(a);
+  const y = splitService(b);
+  return x.host === y.host && x.port === y.port;
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  // Nobody may be waiting when it settles (a failed event after the start has ended).
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** A free port, as JupyterHub's random_port() finds one. */
+function randomPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

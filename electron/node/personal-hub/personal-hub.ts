@@ -1,0 +1,241 @@
+// hubtray's personal hub: the part of JupyterHub's API that a jupyterhub-singleuser started by an Outpost calls back
+// (version, /user, activity, OAuth login), plus the Outpost's own callbacks (progress events, setup tunnel). It
+// listens on 127.0.0.1 only, on the port it had before whenever it can; labs reach it through an SSH remote forward
+// or at public_api_url. Each server registers its API token while it is hubtray's, and its tokens die with it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { BrowserSessions } from './browser-sessions.js';
+import { bearerToken, HubHttpError, readJsonObject, redirect, sendEmpty, sendError, sendJson, sendPage } from './http.js';
+import { OAuthProvider, type OAuthClient } from './oauth.js';
+import { rememberedPort, rememberPort } from './remembered-port.js';
+import { TokenTable, type TokenOwner } from './tokens.js';
+
+/** The JupyterHub version whose API this serves; jupyterhub-singleuser only warns when its own differs. */
+export const PERSONAL_HUB_VERSION = '3.0.0';
+
+export interface ServerCallbacks {
+  /** A progress event the Outpost posted for this server (JUPYTERHUB_EVENTS_URL). */
+  event(event: Record<string, unknown>): void;
+  /** The setup-tunnel callback (JUPYTERHUB_SETUPTUNNEL_URL): where the lab listens. Throwing answers 400 with the message. */
+  setupTunnel(body: Record<string, unknown>): Promise<void>;
+}
+
+export interface RegisteredServer {
+  readonly clientId: string;
+  /** JUPYTERHUB_OAUTH_CALLBACK_URL: relative, as JupyterHub sets it. */
+  readonly callbackPath: string;
+  /** The origin the browser reaches the lab at; the OAuth round trip sends the browser back there. */
+  setBrowserOrigin(origin: string): void;
+  /** Forgets the server and revokes its tokens. */
+  close(): void;
+}
+
+interface Entry extends OAuthClient {
+  callbacks: ServerCallbacks;
+}
+
+export interface PersonalHubOptions {
+  /** Where the port is remembered across restarts. */
+  portFile: string;
+  /** One line per request (method, path, status); never a query string or a token. */
+  log?: (line: string) => void;
+}
+
+const API = '/hub/api';
+
+export class PersonalHub {
+  /** The hub user every server runs for: the person at this computer. */
+  readonly user: string;
+  private readonly tokens = new TokenTable();
+  private readonly entries = new Map<string, Entry>();
+  private readonly oauth: OAuthProvider;
+  private sessions: BrowserSessions | null = null;
+  private listening: Promise<{ server: Server; port: number }> | null = null;
+
+  constructor(private readonly options: PersonalHubOptions) {
+    this.user = os.userInfo().username;
+    this.oauth = new OAuthProvider(this.tokens, { loggedIn: (req) => this.sessions?.loggedIn(req) ?? false }, (clientId) =>
+      [...this.entries.values()].find((e) => e.clientId === clientId),
+    );
+  }
+
+  /** http://127.0.0.1:PORT, where the hub listens; it starts listening on the first call. */
+  async address(): Promise<string> {
+    return `http://127.0.0.1:${(await this.listen()).port}`;
+  }
+
+  /** Registers a server's API token and callbacks; a server registered again under its name replaces the old one. */
+  register(server: string, token: string, callbacks: ServerCallbacks): RegisteredServer {
+    const user = this.user;
+    this.drop(server);
+    const entry: Entry = {
+      user,
+      server,
+      clientId: `jupyterhub-user-${encodeURIComponent(user)}-${encodeURIComponent(server)}`,
+      callbackPath: `/user/${encodeURIComponent(user)}/${encodeURIComponent(server)}/oauth_callback`,
+      browserOrigin: null,
+      callbacks,
+    };
+    this.entries.set(server, entry);
+    this.tokens.addServerToken(token, user, server);
+    return {
+      clientId: entry.clientId,
+      callbackPath: entry.callbackPath,
+      setBrowserOrigin: (origin) => (entry.browserOrigin = origin),
+      close: () => {
+        if (this.entries.get(server) === entry) this.drop(server);
+      },
+    };
+  }
+
+  /** A single-use link that logs the browser in to this hub and then opens `next` (a registered lab). */
+  async loginUrl(next: string): Promise<string> {
+    const { port } = await this.listen();
+    const ticket = (this.sessions as BrowserSessions).ticket(next);
+    return `http://127.0.0.1:${port}/hub/login?ticket=${encodeURIComponent(ticket)}`;
+  }
+
+  async close(): Promise<void> {
+    const listening = this.listening;
+    this.listening = null;
+    if (!listening) return;
+    const { server } = await listening.catch(() => ({ server: null }));
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+
+  private drop(server: string): void {
+    this.entries.delete(server);
+    this.tokens.dropServer(this.user, server);
+  }
+
+  private listen(): Promise<{ server: Server; port: number }> {
+    this.listening ??= this.open();
+    return this.listening;
+  }
+
+  private async open(): Promise<{ server: Server; port: number }> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        const refusal = error instanceof HubHttpError ? error : new HubHttpError(500, `internal error in hubtray's personal hub: ${(error as Error).message}`);
+        if (!res.headersSent) sendError(res, refusal);
+        else res.destroy();
+      });
+    });
+    const wanted = await rememberedPort(this.options.portFile);
+    let port: number;
+    try {
+      port = await listenOn(server, wanted);
+    } catch (error) {
+      if (wanted === 0) throw error;
+      // Taken by something else meanwhile: labs started before keep the old address, new ones get this one.
+      this.options.log?.(`personal hub: port ${wanted} is taken (${(error as Error).message}); using another`);
+      port = await listenOn(server, 0);
+    }
+    await rememberPort(this.options.portFile, port);
+    this.sessions = new BrowserSessions(`hubtray-hub-${port}`);
+    return { server, port };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-JupyterHub-Version', PERSONAL_HUB_VERSION);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    res.on('finish', () => this.options.log?.(`personal hub: ${req.method ?? '?'} ${path} ${res.statusCode}`));
+    if (path === API || path === `${API}/`) return sendJson(res, 200, { version: PERSONAL_HUB_VERSION });
+    if (path.startsWith(`${API}/`)) return this.api(req, res, path.slice(API.length), url.searchParams);
+    return this.browser(req, res, path, url.searchParams);
+  }
+
+  /** What labs and the Outpost call: authenticated by token, reachable through the remote forward. */
+  private async api(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (path === '/oauth2/authorize' && method === 'GET') {
+      this.checkBrowserHost(req);
+      return this.oauth.authorize(req, res, query);
+    }
+    if (path === '/oauth2/token' && method === 'POST') return this.oauth.token(req, res);
+    const owner = this.owner(req);
+    if (path === '/user' && method === 'GET') return sendJson(res, 200, userModel(owner));
+    const activity = /^\/users\/([^/]+)\/activity$/.exec(path);
+    if (activity && method === 'POST') {
+      this.checkUser(owner, decodeURIComponent(activity[1] as string));
+      await readJsonObject(req);
+      return sendEmpty(res);
+    }
+    const callback = /^\/users\/(progress\/events|setuptunnel)\/([^/]+)\/([^/]+)$/.exec(path);
+    if (callback && method === 'POST') {
+      const entry = this.entryFor(owner, decodeURIComponent(callback[2] as string), decodeURIComponent(callback[3] as string));
+      const body = await readJsonObject(req);
+      if (!body) throw new HubHttpError(400, 'the request body is empty');
+      if (callback[1] === 'setuptunnel') {
+        await entry.callbacks.setupTunnel(body).catch((error: unknown) => {
+          throw new HubHttpError(400, (error as Error).message);
+        });
+      } else {
+        entry.callbacks.event(body);
+      }
+      return sendEmpty(res);
+    }
+    throw new HubHttpError(404, `hubtray's personal hub has no ${method} ${API}${path}`);
+  }
+
+  /** Pages a person's browser visits: the login link, logout, and where the lab's hub links lead. */
+  private browser(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
+    this.checkBrowserHost(req);
+    const sessions = this.sessions as BrowserSessions;
+    if (path === '/hub/login') {
+      const redeemed = sessions.redeem(query.get('ticket') ?? '');
+      if (!redeemed) return sendPage(res, 403, 'This link was used already', 'Login links work once, for a minute. Open the server from hubtray again.');
+      return redirect(res, redeemed.next, { 'Set-Cookie': redeemed.setCookie });
+    }
+    if (path === '/hub/logout') {
+      res.setHeader('Set-Cookie', sessions.logOut(req));
+      return sendPage(res, 200, 'Logged out', 'The browser is logged out of hubtray’s personal hub. Open a server from hubtray to log in again.');
+    }
+    if (path === '/hub/security/csp-report') return sendEmpty(res);
+    return sendPage(res, 404, 'hubtray', 'This is hubtray’s personal hub, which logs your browser in to the servers hubtray runs. Open them from hubtray.');
+  }
+
+  private owner(req: IncomingMessage): TokenOwner {
+    const token = bearerToken(req);
+    const owner = token ? this.tokens.owner(token) : null;
+    // 403, as JupyterHub answers: jupyterhub-singleuser reads it as "no such user", anything else as a hub failure.
+    if (!owner) throw new HubHttpError(403, 'Missing or invalid credentials.');
+    return owner;
+  }
+
+  private checkUser(owner: TokenOwner, user: string): void {
+    if (owner.user !== user || owner.kind !== 'server') throw new HubHttpError(403, `this token may not act for ${user}`);
+  }
+
+  private entryFor(owner: TokenOwner, user: string, server: string): Entry {
+    this.checkUser(owner, user);
+    const entry = this.entries.get(server);
+    if (!entry || owner.server !== server) throw new HubHttpError(403, `this token may not act for ${user}/${server}`);
+    return entry;
+  }
+
+  /** The browser pages answer to loopback names only, so that a web page using DNS rebinding cannot reach them. */
+  private checkBrowserHost(req: IncomingMessage): void {
+    const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (host !== '127.0.0.1' && host !== 'localhost') throw new HubHttpError(403, `forbidden Host header "${req.headers.host ?? ''}"`);
+  }
+}
+
+/** JupyterHub's model of the token's owner, with the token's scopes (which jupyterhub-singleuser checks). */
+function userModel(owner: TokenOwner): Record<string, unknown> {
+  return { kind: 'user', name: owner.user, admin: false, groups: [], scopes: owner.scopes, session_id: null };
+}
+
+function listenOn(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    // 127.0.0.1 only: the remote side reaches it through hubtray's own forward, or a public_api_url the user set up.
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
+      server.removeListener('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

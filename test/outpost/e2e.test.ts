@@ -1,0 +1,95 @@
+// End to end, as a person uses it: a start through the Outpost stand-in, the lab reached through hubtray's tunnel via
+// the SSH node (a real sshd), the lab calling hubtray's personal hub back through an SSH remote forward on that node,
+// and Debian's Chromium opening the server: it lands in the Jupyter page, logged in through the personal hub's OAuth
+// round trip, with no password page on the way.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
+import { startOutpostStandIn, STAND_IN_HUB, STAND_IN_PASSWORD, type StandInOutpost } from '../fixtures/outpost-stand-in.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { launchChromium, screenshot } from '../renderer/browser.js';
+
+let outpost: StandInOutpost;
+let sshd: Sshd;
+let client: ClientConfig;
+let h: HubHarness;
+let browser: Browser;
+
+beforeAll(async () => {
+  [outpost, sshd, browser] = await Promise.all([startOutpostStandIn(), startSshd({ logLevel: 'DEBUG1' }), launchChromium()]);
+  client = await writeClientConfig([{ alias: 'outpost-node', sshd }]);
+  process.env.HUBTRAY_SSH_CONFIG = client.configPath;
+  h = await openHub(
+    makeHome({
+      systems: {
+        cluster: {
+          kind: 'outpost',
+          request_url: outpost.requestUrl,
+          ssh_node: 'outpost-node',
+          ssh_username: null,
+          ssh_create_remote_forward: true,
+          default_url: '/tree',
+          // Bookworm has no JupyterLab; the classic notebook serves the page a person lands on. It travels in the
+          // environment, which keeps JUPYTERHUB_* variables.
+          environment: { JUPYTERHUB_SINGLEUSER_APP: 'notebook.notebookapp.NotebookApp' },
+        },
+      },
+    }),
+  );
+  await h.hub.setSecret({ key: `outpost-credentials/${outpost.requestUrl}`, value: JSON.stringify({ username: STAND_IN_HUB, password: STAND_IN_PASSWORD }) });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+  if (h) removeHome(h.home);
+  await Promise.all([outpost?.stop(), sshd?.stop(), client?.cleanup()]);
+  delete process.env.HUBTRAY_SSH_CONFIG;
+});
+
+it('opens the lab through the tunnel, logged in by the OAuth round trip; the lab reaches hubtray through the remote forward', async () => {
+  await h.hub.start({ system: 'cluster', name: 'lab1' });
+  const running = await h.waitFor('lab1', ['running', 'failed', 'cancelled'], 60_000);
+  expect(running.reason).toBeNull();
+  expect(running.tunnel.state).toBe('connected');
+
+  // The lab was told to call the personal hub at the remote forward's port on the SSH node, not at the hub's own.
+  const hubPort = (JSON.parse(readFileSync(join(h.home, 'personal-hub.json'), 'utf8')) as { port: number }).port;
+  const env = (outpost.rows()[0]?.body.env ?? {}) as Record<string, string>;
+  const apiUrl = new URL(env.JUPYTERHUB_API_URL as string);
+  expect(apiUrl.hostname).toBe('127.0.0.1');
+  expect(Number(apiUrl.port)).not.toBe(hubPort);
+  expect(env.JUPYTERHUB_HOST).toBe(`http://127.0.0.1:${hubPort}`);
+  // sshd listened there for hubtray (tcpip-forward) and handed the lab's calls over to it.
+  const sshdLog = await sshd.log();
+  expect(sshdLog).toContain('tcpip-forward listen 127.0.0.1');
+  expect(sshdLog).toContain(`Connection to port ${apiUrl.port} forwarding`);
+  // And the lab is reached on a local tunnel port, not at the address the Outpost gave.
+  const service = outpost.rows()[0]?.service as string;
+  expect(new URL(running.url as string).port).not.toBe(service.split(':')[1]);
+
+  const { url } = await h.hub.open({ name: 'lab1' });
+  expect(url).not.toContain('token=');
+  const page = await browser.newPage();
+  const visited: string[] = [];
+  page.on('request', (request) => {
+    if (request.isNavigationRequest()) visited.push(request.url());
+  });
+  await page.goto(url);
+  await page.waitForURL(/\/user\/[^/]+\/lab1\/tree/, { timeout: 30_000 });
+  await page.waitForLoadState('domcontentloaded');
+  await screenshot(page, 'outpost-lab-logged-in');
+  expect(new URL(page.url()).port).toBe(new URL(running.url as string).port);
+  expect(await page.title()).toMatch(/Home|Jupyter/);
+  // No password page: the way in went through the personal hub's authorize and the lab's oauth_callback.
+  expect(await page.locator('input[type=password]').count()).toBe(0);
+  await expect(page.getByText('Logout').count()).resolves.toBeGreaterThan(0);
+  expect(visited.some((u) => u.includes('/hub/api/oauth2/authorize'))).toBe(true);
+  expect(visited.some((u) => u.includes('/lab1/oauth_callback'))).toBe(true);
+  await page.close();
+
+  await h.hub.stop({ name: 'lab1' });
+  expect(outpost.rows()).toEqual([]);
+});
