@@ -2,26 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerInfo } from '../../shared/api.js';
 import { createNotifier, type DesktopNotice } from '../../electron/main/notifier.js';
+import { serverInfo } from '../renderer/server-info.js';
 
-function server(status: ServerInfo['status'], extra: Partial<ServerInfo> = {}): ServerInfo {
-  return {
-    name: 'lab',
-    system: 'hpc',
-    kind: 'ssh',
-    status,
-    url: null,
-    progress: 0,
-    userOptions: {},
-    createdAt: '2026-11-22T00:00:00.000Z',
-    readyAt: null,
-    stoppedAt: null,
-    exitStatus: null,
-    reason: null,
-    tunnel: { state: status === 'running' ? 'connected' : 'none', localPort: 8888 },
-    events: [],
-    ...extra,
-  };
-}
+const server = (status: ServerInfo['status'], extra: Partial<ServerInfo> = {}) => serverInfo('lab', status, { system: 'hpc', ...extra });
 
 function harness() {
   const notices: DesktopNotice[] = [];

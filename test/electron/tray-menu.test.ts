@@ -2,26 +2,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ServerInfo, SystemInfo } from '../../shared/api.js';
 import { trayMenu, trayState } from '../../electron/main/tray-menu.js';
+import { serverInfo } from '../renderer/server-info.js';
 
-function server(name: string, status: ServerInfo['status'], extra: Partial<ServerInfo> = {}): ServerInfo {
-  return {
-    name,
-    system: 'lab',
-    kind: 'ssh',
-    status,
-    url: null,
-    progress: 0,
-    userOptions: {},
-    createdAt: '2026-11-22T00:00:00.000Z',
-    readyAt: null,
-    stoppedAt: null,
-    exitStatus: null,
-    reason: null,
-    tunnel: { state: 'connected', localPort: 8888 },
-    events: [],
-    ...extra,
-  };
-}
+const server = (name: string, status: ServerInfo['status'], extra: Partial<ServerInfo> = {}) =>
+  serverInfo(name, status, { tunnel: { state: 'connected', localPort: 8888 }, ...extra });
 const systems: SystemInfo[] = [{ name: 'lab', kind: 'ssh', description: '', form: { fields: [] }, lastOptions: {}, presets: {} }];
 
 function actions() {

@@ -2,26 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HubEvent, Prompt, ServerInfo } from '../../shared/api.js';
 import { initialState, reduce, sortedServers, type HubState } from '../../renderer/src/state/hub-state.js';
+import { serverInfo } from './server-info.js';
 
-function server(name: string, extra: Partial<ServerInfo> = {}): ServerInfo {
-  return {
-    name,
-    system: 'lab',
-    kind: 'ssh',
-    status: 'starting',
-    url: null,
-    progress: 0,
-    userOptions: {},
-    createdAt: '2026-11-22T00:00:00.000Z',
-    readyAt: null,
-    stoppedAt: null,
-    exitStatus: null,
-    reason: null,
-    tunnel: { state: 'none' },
-    events: [],
-    ...extra,
-  };
-}
+const server = (name: string, extra: Partial<ServerInfo> = {}) => serverInfo(name, 'starting', extra);
 const prompt = (id: string): Prompt => ({ id, kind: 'password', title: 't', instructions: '', questions: [{ text: 'pw', echo: false }], canRemember: true });
 const apply = (state: HubState, event: HubEvent, at = 0) => reduce(state, { type: 'event', event, at });
 

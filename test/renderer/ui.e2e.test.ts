@@ -10,6 +10,7 @@ import { createHubClient, type HubClient } from '../../electron/node/api-client/
 import { makeHome, startServe, type ServeProcess } from '../fixtures/hubtray-process.js';
 import { startSshd, type Sshd } from '../fixtures/sshd.js';
 import { launchChromium, screenshot } from './browser.js';
+import { serverInfo } from './server-info.js';
 
 const passwordUser = 'hubtray-ui';
 // A password only this test knows; the fixture resets the account when it stops.
@@ -219,27 +220,8 @@ describe('remote HTML in progress events', () => {
     const html =
       '<b>bold</b><img src=x onerror="window.pwned=1"><script>window.pwned=2</script>' +
       '<a href="javascript:window.pwned=3">js</a> <a href="https://jupyter.org/">docs</a><svg onload="window.pwned=4"></svg>';
-    socket!.send(
-      JSON.stringify({
-        event: 'server',
-        data: {
-          name: 'evil',
-          system: 'lab',
-          kind: 'ssh',
-          status: 'starting',
-          url: null,
-          progress: 50,
-          userOptions: {},
-          createdAt: new Date().toISOString(),
-          readyAt: null,
-          stoppedAt: null,
-          exitStatus: null,
-          reason: null,
-          tunnel: { state: 'none' },
-          events: [{ progress: 50, message: 'plain text', html_message: html }],
-        },
-      }),
-    );
+    const evil = serverInfo('evil', 'starting', { progress: 50, events: [{ progress: 50, message: 'plain text', html_message: html }] });
+    socket!.send(JSON.stringify({ event: 'server', data: evil }));
     const message = hostile.locator('.event-message').first();
     await expect.poll(() => message.innerHTML()).toBe(
       '<b>bold</b><a target="_blank" rel="noopener noreferrer">js</a> <a href="https://jupyter.org/" target="_blank" rel="noopener noreferrer">docs</a>',
