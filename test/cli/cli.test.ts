@@ -103,8 +103,8 @@ describe('hubtray commands against a running hub', () => {
     expect(lab).toMatchObject({ name: 'lab', system: 'here', status: 'running', url: expect.any(String), tunnel: expect.any(Object) });
     expect(JSON.stringify(lab)).not.toContain(jupyterToken);
     const table = await runCli(home, ['list']);
-    expect(table.stdout).toMatch(/^NAME\s+SYSTEM\s+STATUS\s+UPTIME\s+URL$/m);
-    expect(table.stdout).toMatch(/^lab\s+here\s+running\s+\d+s\s+http/m);
+    expect(table.stdout).toMatch(/^NAME\s+SYSTEM\s+STATUS\s+UPTIME\s+TUNNEL\s+URL$/m);
+    expect(table.stdout).toMatch(/^lab\s+here\s+running\s+\d+s\s+-\s+http/m);
 
     const opened = await runCli(home, ['open', 'lab', '--print']);
     expect(opened.code).toBe(0);
