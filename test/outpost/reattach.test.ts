@@ -1,0 +1,98 @@
+// Re-attach after a restart of hubtray (reference §1, ForwardBaseSpawner's first poll after a hub restart): poll the
+// Outpost; while it still has the lab, rebuild the tunnel through the SSH node on the same local port
+// (ssh_recreate_at_start) and the remote forward on the port the lab knows, so the lab reaches the personal hub again;
+// a lab the Outpost no longer knows is marked stopped.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
+import { startOutpostStandIn, type StandInOutpost } from '../fixtures/outpost-stand-in.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { eventually, storeCredentials } from './helpers.js';
+import { STAND_IN_PASSWORD } from '../fixtures/outpost-stand-in.js';
+
+let outpost: StandInOutpost;
+let sshd: Sshd;
+let client: ClientConfig;
+let home: string;
+let h: HubHarness;
+
+beforeAll(async () => {
+  [outpost, sshd] = await Promise.all([startOutpostStandIn(), startSshd()]);
+  client = await writeClientConfig([{ alias: 'node', sshd }]);
+  process.env.HUBTRAY_SSH_CONFIG = client.configPath;
+  const system = { kind: 'outpost', request_url: outpost.requestUrl, ssh_node: 'node', ssh_username: null, poll_interval: 1 };
+  home = makeHome({ systems: { tunnelled: { ...system, ssh_create_remote_forward: true }, outsourced: { ...system, ssh_recreate_at_start: false } } });
+  h = await openHub(home);
+  await storeCredentials(h, outpost.requestUrl, STAND_IN_PASSWORD);
+});
+
+afterAll(async () => {
+  await h?.close();
+  removeHome(home);
+  await Promise.all([outpost?.stop(), sshd?.stop(), client?.cleanup()]);
+  delete process.env.HUBTRAY_SSH_CONFIG;
+});
+
+async function restart(): Promise<void> {
+  await h.hub.close();
+  h = await openHub(home);
+}
+
+it('finds the lab again after a restart: same tunnel port, the remote forward and token back, the setup-tunnel callback answered', async () => {
+  await h.hub.start({ system: 'tunnelled', name: 'keep' });
+  const before = await h.waitFor('keep', ['running', 'failed']);
+  expect(before.reason).toBeNull();
+  const row = outpost.rows()[0];
+  const env = row?.body.env as Record<string, string>;
+  const polls = () => outpost.requests.filter((r) => r.method === 'GET' && r.path === `/services/keep/${row?.start_id as string}`).length;
+
+  const pollsBefore = polls();
+  await restart();
+  const after = await h.waitFor('keep', ['running']);
+  expect(polls()).toBeGreaterThan(pollsBefore);
+  expect(after.url).toBe(before.url);
+  expect(after.tunnel.state).toBe('connected');
+  const status = await request(new URL('api/status', after.url as string), { headers: { authorization: `token ${env.JUPYTERHUB_API_TOKEN}` } });
+  await status.body.dump();
+  expect(status.statusCode).toBe(200);
+  // The lab's way back to hubtray: the remote forward on its old port, to the personal hub, which knows its token.
+  await eventually(async () => {
+    const me = await request(`${env.JUPYTERHUB_API_URL}/user`, { headers: { authorization: `token ${env.JUPYTERHUB_API_TOKEN}` } }).catch(() => null);
+    await me?.body.dump();
+    return me?.statusCode === 200;
+  }, 'the lab reaching the personal hub again');
+  // The Outpost, restarted with ssh_recreate_at_start, posts the stored address again: the same one is welcome.
+  expect(await outpost.recreateTunnels()).toEqual([204]);
+  expect((await h.hub.open({ name: 'keep' })).url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${hubPort()}/hub/login\\?ticket=`));
+  await h.hub.stop({ name: 'keep' });
+  expect(outpost.rows()).toEqual([]);
+});
+
+it('leaves the tunnel to others with ssh_recreate_at_start off: the lab is listed at its own address', async () => {
+  await h.hub.start({ system: 'outsourced', name: 'out' });
+  const before = await h.waitFor('out', ['running', 'failed']);
+  expect(before.tunnel.state).toBe('connected');
+  await restart();
+  const after = await h.waitFor('out', ['running']);
+  expect(after.tunnel.state).toBe('none');
+  expect(new URL(after.url as string).port).toBe(outpost.rows().find((r) => r.name === 'out')?.service.split(':')[1]);
+  await h.hub.stop({ name: 'out' });
+});
+
+it('marks a lab stopped that the Outpost no longer knows', async () => {
+  await h.hub.start({ system: 'tunnelled', name: 'gone' });
+  await h.waitFor('gone', ['running', 'failed']);
+  await h.hub.close();
+  const row = outpost.forget('gone');
+  h = await openHub(home);
+  const stopped = await h.waitFor('gone', ['stopped']);
+  expect(stopped.reason).toContain('the Outpost no longer knows it (404)');
+  // The test's own cleanup of the lab the stand-in forgot.
+  if (row?.pid) process.kill(row.pid, 'SIGKILL');
+});
+
+function hubPort(): number {
+  return (JSON.parse(readFileSync(join(home, 'personal-hub.json'), 'utf8')) as { port: number }).port;
+}

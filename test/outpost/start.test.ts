@@ -1,0 +1,183 @@
+// Conformance, the start (reference §1 "Start body" and §2): what POST /services carries, key for key; a synchronous
+// and an asynchronous start; the personal hub's token for the lab; and failed or cancelled starts, which leave
+// nothing running at the Outpost.
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pidAlive } from '../fixtures/hub-harness.js';
+import { STAND_IN_HUB, STAND_IN_PASSWORD } from '../fixtures/outpost-stand-in.js';
+import { eventually, outpostRig, type OutpostRig } from './helpers.js';
+
+let rig: OutpostRig;
+const basic = `Basic ${Buffer.from(`${STAND_IN_HUB}:${STAND_IN_PASSWORD}`).toString('base64')}`;
+
+beforeAll(async () => {
+  rig = await outpostRig(
+    {
+      sync: {
+        default_url: '/tree',
+        environment: { JUPYTERHUB_STAGE: 'test', PATH: '/opt/bin', SECRET_THING: 'no' },
+        custom_env: { EXTRA_VAR: 'kept' },
+        custom_misc: { image: 'lab:1', port: 1 },
+        extra_labels: { team: 'a' },
+        options_form: { fields: [{ name: 'flavor', type: 'text' }, { name: 'size', type: 'number' }] },
+      },
+      bare: { custom_misc_disable_default: true, custom_misc: { image: 'lab:2' } },
+      async: { start_async: true },
+      badcmd: { custom_misc: { cmd: ['/no/such/lab'] } },
+      badcmdasync: { start_async: true, custom_misc: { cmd: ['/no/such/lab'] } },
+      deaf: { custom_misc: { cmd: ['/bin/sleep', '300'] }, http_timeout: 2 },
+    },
+    { allowOverride: ['cmd'] },
+  );
+});
+
+afterAll(() => rig?.close());
+
+describe('a synchronous start', () => {
+  it('sends name, the filtered env, user options with a fresh start_id, the default misc and certs; the lab runs', async () => {
+    const { h, outpost } = rig;
+    await h.hub.start({ system: 'sync', name: 'lab1', options: { size: 2 } });
+    const running = await h.waitFor('lab1', ['running', 'failed']);
+    expect(running.reason).toBeNull();
+    expect(running.events.map((e) => e.message)).toEqual(expect.arrayContaining(['Server requested', 'Spawning server...', 'Outpost communication successful.']));
+
+    const [post] = rig.sent('POST', '/services');
+    expect(post?.headers['content-type']).toBe('application/json');
+    expect(post?.headers.accept).toBe('application/json');
+    expect(post?.headers.authorization).toBe(basic);
+    expect(post?.headers['execution-type']).toBeUndefined();
+    const body = rig.starts()[0] as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['certs', 'env', 'internal_trust_bundles', 'misc', 'name', 'user_options']);
+    expect(body.name).toBe('lab1');
+    expect(body.certs).toEqual({});
+    expect(body.internal_trust_bundles).toEqual({});
+
+    const userOptions = body.user_options as Record<string, unknown>;
+    expect(userOptions).toEqual({ size: 2, start_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+
+    // Only JUPYTER_/JUPYTERHUB_ keys of the environment go; custom_env is added after that filter.
+    const env = body.env as Record<string, string>;
+    for (const key of Object.keys(env)) if (key !== 'EXTRA_VAR') expect(key).toMatch(/^JUPYTER(HUB)?_/);
+    expect(env).toMatchObject({ JUPYTERHUB_STAGE: 'test', EXTRA_VAR: 'kept', JUPYTERHUB_USER_ID: '1', JUPYTERHUB_SERVER_NAME: 'lab1', JUPYTERHUB_DEFAULT_URL: '/tree' });
+    expect(env).not.toHaveProperty('PATH');
+    expect(env).not.toHaveProperty('SECRET_THING');
+    const user = env.JUPYTERHUB_USER as string;
+    const misc = body.misc as Record<string, unknown>;
+    // The defaults win over custom_misc, as in OutpostSpawner.
+    expect(misc).toEqual({
+      image: 'lab:1',
+      dns_name_template: '{name}.{namespace}.svc.cluster.local',
+      pod_name_template: 'jupyter-{username}--{servername}',
+      internal_ssl: false,
+      port: expect.any(Number),
+      ip: '0.0.0.0',
+      services_enabled: true,
+      extra_labels: { team: 'a' },
+    });
+    expect(misc.port).not.toBe(1);
+    expect(env.JUPYTERHUB_SERVICE_URL).toBe(`http://0.0.0.0:${misc.port as number}/user/${user}/lab1/`);
+    const api = env.JUPYTERHUB_API_URL as string;
+    expect(env.JUPYTERHUB_EVENTS_URL).toBe(`${api}/users/progress/events/${user}/lab1`);
+    expect(env.JUPYTERHUB_SETUPTUNNEL_URL).toBe(`${api}/users/setuptunnel/${user}/lab1`);
+    expect(env.JUPYTERHUB_ACTIVITY_URL).toBe(`${api}/users/${user}/activity`);
+    expect(env.JUPYTERHUB_OAUTH_CALLBACK_URL).toBe(`/user/${user}/lab1/oauth_callback`);
+    expect(JSON.parse(env.JUPYTERHUB_OAUTH_ACCESS_SCOPES as string)).toEqual([`access:servers!server=${user}/lab1`, `access:servers!user=${user}`]);
+    expect(env.JUPYTERHUB_CLIENT_ID).toBe(`jupyterhub-user-${user}-lab1`);
+
+    // The lab's own token is known to the personal hub while the server runs, with its owner and scopes.
+    const token = env.JUPYTERHUB_API_TOKEN as string;
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    const me = await request(`${api}/user`, { headers: { authorization: `token ${token}` } });
+    expect(me.statusCode).toBe(200);
+    expect(await me.body.json()).toMatchObject({ kind: 'user', name: user, scopes: expect.arrayContaining([`access:servers!server=${user}/lab1`]) });
+    const version = await request(`${api}/`);
+    expect(version.headers['x-jupyterhub-version']).toBeDefined();
+    expect(await version.body.json()).toEqual({ version: expect.any(String) });
+
+    const startId = userOptions.start_id as string;
+    await eventually(() => rig.sent('GET', `/services/lab1/${startId}`).length > 0, 'a poll');
+    const pid = outpost.rows()[0]?.pid as number;
+    await h.hub.stop({ name: 'lab1' });
+    expect(rig.sent('DELETE', `/services/lab1/${startId}`)).toHaveLength(1);
+    expect(outpost.rows()).toEqual([]);
+    await eventually(() => !pidAlive(pid), 'the lab to exit');
+    // Stopping revoked the token.
+    const after = await request(`${api}/user`, { headers: { authorization: `token ${token}` } });
+    await after.body.dump();
+    expect(after.statusCode).toBe(403);
+
+    // A new start of the same server gets a new start_id.
+    await h.hub.start({ system: 'sync', name: 'lab1' });
+    await h.waitFor('lab1', ['running', 'failed']);
+    const second = (rig.starts()[1]?.user_options as Record<string, unknown>).start_id;
+    expect(second).toMatch(/^[0-9a-f]{32}$/);
+    expect(second).not.toBe(startId);
+    await h.hub.stop({ name: 'lab1' });
+  });
+
+  it('sends custom_misc alone with custom_misc_disable_default', async () => {
+    const { h } = rig;
+    await h.hub.start({ system: 'bare', name: 'bare1' });
+    await h.waitFor('bare1', ['running', 'failed']);
+    expect(rig.starts().at(-1)?.misc).toEqual({ image: 'lab:2' });
+    await h.hub.stop({ name: 'bare1' });
+  });
+});
+
+describe('an asynchronous start', () => {
+  it('sends execution-type: async, takes the 202, and gets the address through the setup-tunnel callback', async () => {
+    const { h, outpost } = rig;
+    const before = outpost.requests.length;
+    await h.hub.start({ system: 'async', name: 'bg1' });
+    const running = await h.waitFor('bg1', ['running', 'failed']);
+    expect(running.reason).toBeNull();
+    const post = outpost.requests.slice(before).find((r) => r.method === 'POST');
+    expect(post?.headers['execution-type']).toBe('async');
+    expect(new URL(running.url as string).port).toBe(outpost.rows()[0]?.service.split(':')[1]);
+    await h.hub.stop({ name: 'bg1' });
+    expect(outpost.rows()).toEqual([]);
+  });
+});
+
+describe('a failed start leaves nothing running at the Outpost', () => {
+  it('shows the 419 body as module and class with the args', async () => {
+    const { h, outpost } = rig;
+    await h.hub.start({ system: 'badcmd', name: 'bad1' });
+    const failed = await h.waitFor('bad1', ['failed', 'running']);
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toContain("builtinsFileNotFoundError: [Errno 2] No such file or directory: '/no/such/lab'");
+    expect(outpost.rows()).toEqual([]);
+  });
+
+  it('ends an asynchronous start at the Outpost’s failed event', async () => {
+    const { h, outpost } = rig;
+    await h.hub.start({ system: 'badcmdasync', name: 'bad2' });
+    const failed = await h.waitFor('bad2', ['failed', 'running']);
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toContain('the Outpost reports that the start failed: ');
+    expect(failed.reason).toContain('JupyterHub Outpost could not start service');
+    expect(failed.events.some((e) => e.failed && e.html_message?.includes('could not start service'))).toBe(true);
+    expect(outpost.rows()).toEqual([]);
+  });
+
+  it('stops a lab that never answers HTTP (http_timeout)', async () => {
+    const { h, outpost } = rig;
+    await h.hub.start({ system: 'deaf', name: 'deaf1' });
+    await eventually(() => outpost.rows().some((r) => r.name === 'deaf1' && r.pid !== undefined), 'the lab process');
+    const pid = outpost.rows().find((r) => r.name === 'deaf1')?.pid as number;
+    const failed = await h.waitFor('deaf1', ['failed', 'running']);
+    expect(failed.reason).toContain('did not answer HTTP within http_timeout');
+    expect(outpost.rows()).toEqual([]);
+    await eventually(() => !pidAlive(pid), 'the lab to be stopped');
+  });
+
+  it('stops a start the user cancels', async () => {
+    const { h, outpost } = rig;
+    await h.hub.start({ system: 'deaf', name: 'deaf2' });
+    await eventually(() => outpost.rows().some((r) => r.name === 'deaf2' && r.pid !== undefined), 'the lab process');
+    await h.hub.cancel({ name: 'deaf2' });
+    const cancelled = await h.waitFor('deaf2', ['cancelled', 'failed']);
+    expect(cancelled.status).toBe('cancelled');
+    expect(outpost.rows()).toEqual([]);
+  });
+});
