@@ -1,7 +1,7 @@
 // The Hub's state for React: one subscription for the whole page, shared through context. Each (re)subscription
 // starts with every current server as a `server` event; systems and waiting prompts are fetched once per
 // connection. From then on events keep everything current.
-import { createContext, useContext, useEffect, useMemo, useReducer, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, type ReactNode } from 'react';
 import type { Bridge } from '../bridge/bridge.js';
 import { errorMessage } from '../bridge/errors.js';
 import { initialState, reduce, type Action, type HubState } from './hub-state.js';
@@ -44,10 +44,9 @@ export function HubProvider({ bridge, children }: { bridge: Bridge; children: Re
     };
   }, [bridge]);
 
-  const value = useMemo<HubContextValue>(
-    () => ({ bridge, state, dispatch, report: (error) => dispatch({ type: 'notice', level: 'error', message: errorMessage(error) }) }),
-    [bridge, state],
-  );
+  // Stable, so that effects may depend on it without running again at every event.
+  const report = useCallback((error: unknown) => dispatch({ type: 'notice', level: 'error', message: errorMessage(error) }), []);
+  const value = useMemo<HubContextValue>(() => ({ bridge, state, dispatch, report }), [bridge, state, report]);
   return <HubContext.Provider value={value}>{children}</HubContext.Provider>;
 }
 

@@ -1,6 +1,6 @@
 // Starting a server: pick a system, fill in its options (the last ones used are filled in), optionally name the
 // server, and start. The view then follows the start on the server's own page.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ServerName, type SystemInfo } from '../../../shared/api.js';
 import { Field } from '../components/field.js';
 import { errorMessage } from '../bridge/errors.js';
@@ -11,8 +11,12 @@ import { OptionsForm } from './options-form.js';
 import { Presets } from './presets.js';
 
 export function StartView({ systemName }: { systemName?: string }) {
-  const { state } = useHub();
+  const { state, bridge, dispatch, report } = useHub();
   const systems = state.systems;
+  // Fetched afresh whenever the view opens: a form's choices may carry live availability (an Outpost's flavors).
+  useEffect(() => {
+    bridge.call('listSystems', {}).then((fresh) => dispatch({ type: 'systems', systems: fresh }), report);
+  }, [bridge, dispatch, report]);
   if (systems === null) return <p className="view">Loading…</p>;
   if (systems.length === 0) {
     return (
@@ -38,8 +42,9 @@ export function StartView({ systemName }: { systemName?: string }) {
           </label>
         ))}
       </fieldset>
-      {/* Keyed by system and form: another system, or a form changed in config.json, starts from its own values. */}
-      {system ? <StartForm key={`${system.name}\n${JSON.stringify(system.form)}`} system={system} /> : <p className="help">Choose where to start JupyterLab.</p>}
+      {/* Keyed by system and its fields: another system, or fields changed in config.json, start from their own
+          values; new choices or availability alone keep what the person has filled in. */}
+      {system ? <StartForm key={[system.name, ...system.form.fields.map((f) => `${f.name}:${f.type}`)].join('\n')} system={system} /> : <p className="help">Choose where to start JupyterLab.</p>}
     </section>
   );
 }
