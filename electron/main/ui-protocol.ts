@@ -10,7 +10,9 @@ export const uiUrl = `${scheme}://${host}/index.html`;
 
 /** Before the app is ready: the scheme must be known as standard and secure when the first window is made. */
 export function registerUiScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme, privileges: { standard: true, secure: true, codeCache: true } }]);
+  // Standard and secure give the pages a real origin in a secure context; the page's module scripts are fetched in
+  // CORS mode, which a custom scheme must allow (for its own origin; the CSP forbids every other).
+  protocol.registerSchemesAsPrivileged([{ scheme, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } }]);
 }
 
 export function serveUiProtocol(): void {
