@@ -204,6 +204,38 @@ describe('the UI against hubtray serve, a real sshd and a real Jupyter server', 
   });
 });
 
+describe('more of the start flow', () => {
+  it('cancels a start that is under way', async () => {
+    await api.saveSystem({
+      name: 'slow',
+      settings: { kind: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root', identity_file: sshd.clientKeyPath, cmd: ['/bin/sh', '-c', 'exec sleep 300'], http_timeout: 60 },
+    });
+    await page.goto(new URL('#/start/slow', uiUrl).toString());
+    await page.getByLabel('Server name (optional)', { exact: true }).fill('patience');
+    await page.getByRole('button', { name: 'Start on slow' }).click();
+    await page.waitForURL(/#\/servers\/patience$/);
+    await expect.poll(() => page.locator('.event-log li', { hasText: 'Waiting for the server to answer' }).count(), { timeout: 20_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Cancel the start of patience' }).click();
+    await expect.poll(() => chip().getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
+    await screenshot(page, '08-cancelled');
+  });
+
+  it('saves the form as a named preset, and loads it back', async () => {
+    await page.goto(new URL('#/start/lab', uiUrl).toString());
+    const wait = page.getByLabel('Start timeout', { exact: true });
+    await wait.fill('120');
+    await page.getByLabel('Save these options as', { exact: true }).fill('long wait');
+    await page.getByRole('button', { name: 'Save preset' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved preset "long wait".' }).count()).toBe(1);
+    await wait.fill('30');
+    await page.getByLabel('Preset', { exact: true }).selectOption('long wait');
+    await page.getByRole('button', { name: 'Load' }).click();
+    expect(await wait.inputValue()).toBe('120');
+    await screenshot(page, '03-presets');
+    expect((await api.listSystems({})).find((s) => s.name === 'lab')?.presets).toEqual({ 'long wait': expect.objectContaining({ wait: 120 }) });
+  });
+});
+
 describe('remote HTML in progress events', () => {
   it('is shown sanitized: no script runs, no handler fires, only http(s) links remain', async () => {
     const hostile = await context.newPage();
