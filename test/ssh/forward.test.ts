@@ -72,6 +72,30 @@ test('HTTP goes through the tunnel, which listens on 127.0.0.1 only', async () =
   expect(await listeners(forward.localPort)).toEqual(['0100007F']);
 });
 
+test('a client that half-closes its side still gets the whole reply, as through OpenSSH', async () => {
+  // A server that answers only once it has read everything: it needs the client's FIN to arrive, and its own
+  // reply to travel back over a channel that is half-closed.
+  const counter = net.createServer({ allowHalfOpen: true }, (socket) => {
+    let bytes = 0;
+    socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    socket.on('end', () => socket.end(`read ${bytes} bytes`));
+  });
+  await new Promise<void>((resolve) => counter.listen(0, '127.0.0.1', resolve));
+  try {
+    const forward = await newPool().forwardLocal(sshTarget('box'), { host: '127.0.0.1', port: (counter.address() as net.AddressInfo).port });
+    const reply = await new Promise<string>((resolve, reject) => {
+      const client = net.connect({ host: '127.0.0.1', port: forward.localPort, allowHalfOpen: true }, () => client.end('x'.repeat(100_000)));
+      let text = '';
+      client.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      client.on('end', () => resolve(text));
+      client.on('error', reject);
+    });
+    expect(reply).toBe('read 100000 bytes');
+  } finally {
+    await new Promise((resolve) => counter.close(resolve));
+  }
+});
+
 test('a requested local port is used; a busy one is refused with a clear error', async () => {
   const pool = newPool();
   const wanted = await freePort();

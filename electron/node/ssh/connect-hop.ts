@@ -32,7 +32,9 @@ export async function connectHop(options: HopOptions): Promise<Client> {
     hash: hop.hashKnownHosts,
   });
   const client = new ssh2.Client();
-  const sock = options.sock ?? net.connect({ host: hop.hostname, port: hop.port });
+  // Without TCP_NODELAY, ssh2's pure-JS cipher (Electron's) writes each packet in pieces that wait for the peer's
+  // delayed ACK: 40 ms per round trip. OpenSSH sets it too. Later ProxyJump hops ride inside this socket.
+  const sock = options.sock ?? net.connect({ host: hop.hostname, port: hop.port, noDelay: true });
   let reached = options.sock !== undefined;
   sock.once('connect', () => (reached = true));
 

@@ -27,7 +27,8 @@ export interface LocalForwardOptions {
 }
 
 export async function openLocalForward(options: LocalForwardOptions): Promise<LocalForward> {
-  const server = net.createServer({ pauseOnConnect: true });
+  // allowHalfOpen: a client that shuts down its sending side still gets the reply (SSH channels are half-open too).
+  const server = net.createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true });
   const localPort = await listen(server, options.localPort ?? 0);
   const forward = new Forward(server, localPort, options);
   try {
