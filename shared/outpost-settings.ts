@@ -72,6 +72,10 @@ export type SshForwardOptions = z.infer<typeof SshForwardOptions>;
 
 // The user option that picks a flavor; the form offers the Outpost's flavors there (GET /flavors/).
 export const FLAVOR_FIELD = 'flavor';
+// The user option that picks group_overrides' groups (named profiles) for a start.
+export const GROUPS_FIELD = 'groups';
+
+const GroupOverride = z.object({ groups: z.array(z.string()), spawner_override: z.record(z.string(), z.unknown()) }).strict();
 
 export const outpostSettingsShape = {
   kind: z.literal('outpost'),
@@ -143,6 +147,14 @@ export const outpostSettingsShape = {
   ssh_during_startup: hookable(z.boolean()).default(true),
   // The seed's default is false (forwards outsourced to another pod); hubtray is the only one forwarding for its labs.
   ssh_recreate_at_start: hookable(z.boolean()).default(true),
+
+  // --- per-start settings ---
+  /** JupyterHub's group_overrides; a start applies those whose groups meet `groups` or the form's groups field. */
+  group_overrides: hookable(z.record(z.string(), GroupOverride)).default({}),
+  /** The groups (named profiles) every start on this system is in; a desktop user has no hub groups. */
+  groups: z.array(z.string()).default([]),
+  /** The seed's callable apply_user_options (the dict form is apply_user_options): its answer overrides settings for the start. */
+  apply_user_options_hook: HookRef.optional(),
 
   // --- progress and hooks ---
   show_first_default_event: hookable(z.boolean()).default(true),

@@ -50,7 +50,7 @@ describe('through the Hub', () => {
   });
 
   it('offers the Outpost’s flavors in the form with current/max', async () => {
-    const [system] = await rig.h.hub.listSystems({});
+    const [system] = await rig.h.hub.listSystems();
     const flavor = system?.form.fields.find((f) => f.name === 'flavor');
     expect(flavor).toMatchObject({ type: 'select', choices: [{ value: 'big', label: 'Big (0/0)' }, { value: 'small', label: 'Small (1/2)' }] });
   });

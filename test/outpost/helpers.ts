@@ -50,7 +50,7 @@ export function storeCredentials(h: HubHarness, requestUrl: string, password: st
 export async function answerNextPrompt(h: HubHarness, answers: string[], timeoutMs = 20_000): Promise<Prompt> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [prompt] = await h.hub.pendingPrompts({});
+    const [prompt] = await h.hub.pendingPrompts();
     if (prompt) {
       await h.hub.answerPrompt({ id: prompt.id, answers });
       return prompt;

@@ -48,7 +48,7 @@ describe('poll', () => {
     const polls = () => rig.sent('GET', path).length;
     const before = polls();
     await eventually(() => polls() >= before + 2, 'two more polls');
-    expect((await rig.h.hub.listServers({})).find((s) => s.name === 'p1')?.status).toBe('running');
+    expect((await rig.h.hub.listServers()).find((s) => s.name === 'p1')?.status).toBe('running');
     await rig.outpost.killLab('p1');
     const stopped = await rig.h.waitFor('p1', ['stopped']);
     expect(stopped.exitStatus).toBe(137);
@@ -73,7 +73,7 @@ describe('poll', () => {
     const polls = () => rig.sent('GET', path).length;
     const before = polls();
     await eventually(() => polls() >= before + 2, 'two polls answered 404');
-    expect((await rig.h.hub.listServers({})).find((s) => s.name === 'p3')?.status).toBe('running');
+    expect((await rig.h.hub.listServers()).find((s) => s.name === 'p3')?.status).toBe('running');
     const stopped = await rig.h.hub.stop({ name: 'p3' });
     expect(stopped.status).toBe('stopped');
     expect(stopped.reason).toBe('stopped by the user');
@@ -87,7 +87,7 @@ describe('poll', () => {
     rig.outpost.setDown(true);
     const before = rig.sent('GET', path).length;
     await eventually(() => rig.sent('GET', path).length >= before + 2, 'two failed polls');
-    expect((await rig.h.hub.listServers({})).find((s) => s.name === 'p4')?.status).toBe('running');
+    expect((await rig.h.hub.listServers()).find((s) => s.name === 'p4')?.status).toBe('running');
     rig.outpost.setDown(false);
     await rig.h.hub.stop({ name: 'p4' });
   });
@@ -134,7 +134,7 @@ describe('pre_poll_hook', () => {
       const before = polls();
       await new Promise((r) => setTimeout(r, 2500));
       expect(polls()).toBe(before);
-      expect((await rig.h.hub.listServers({})).find((s) => s.name === 'p7')?.status).toBe('running');
+      expect((await rig.h.hub.listServers()).find((s) => s.name === 'p7')?.status).toBe('running');
     }
 
     globalThis.hubtrayPrePoll = 5;

@@ -145,7 +145,8 @@ export class ServerRuntime {
       // From here on it is a running server: a stop must stop it, not cancel a start that has finished.
       clearTimeout(timer);
       this.starting = null;
-      this.note({ progress: 100, message: `Server ready at ${this.baseUrl() as string}`, ready: true });
+      const ready: ProgressEvent = { progress: 100, message: `Server ready at ${this.baseUrl() as string}`, ready: true };
+      this.note(this.spawner.readyEvent ? await this.spawner.readyEvent(ready) : ready);
       await this.update({ status: 'running', readyAt: new Date().toISOString() });
       this.watchWalltime();
       this.schedulePoll();

@@ -5,9 +5,10 @@
 // directly. The Hub opens the tunnel, waits for HTTP and polls on; the browser logs in through the personal hub's OAuth.
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
+import { describeZodError, ProgressEvent } from '../../../shared/api.js';
 import type { OutpostSystemConfig } from '../../../shared/config.js';
 import type { FormSchema, UserOptions } from '../../../shared/forms.js';
-import { FLAVOR_FIELD, isHookRef, type RequestKwargs } from '../../../shared/outpost-settings.js';
+import { FLAVOR_FIELD, type RequestKwargs } from '../../../shared/outpost-settings.js';
 import { HookError } from '../hooks/hooks.js';
 import type { RegisteredServer, ServerCallbacks } from '../personal-hub/personal-hub.js';
 import { secretKeys } from '../secrets/secret-store.js';
@@ -27,6 +28,7 @@ import { readOutpostState, type OutpostState } from './outpost-state.js';
 import { SettingResolver, type HookSpawner } from './resolver.js';
 import { sshNodeTarget } from './ssh-node.js';
 import { startBody } from './start-body.js';
+import { groupsForm, startSettings } from './start-settings.js';
 
 /** hubtray has one hub user, the person at this computer; the Outpost counts per-user flavor limits by this id. */
 const USER_ID = 1;
@@ -43,7 +45,9 @@ interface Starting {
 }
 
 export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
-  private readonly settings: SettingResolver;
+  /** The settings of the current start (startSettings), or the system's. */
+  private config: OutpostSystemConfig;
+  private settings: SettingResolver;
   private state: OutpostState | null = null;
   private userOptions: UserOptions = {};
   /** Set at the start (or from the state): what hooks see before the state exists. */
@@ -60,11 +64,12 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
   private readonly credentials = new Map<string, OutpostCredentials>();
 
   constructor(
-    private readonly config: OutpostSystemConfig,
+    private readonly systemConfig: OutpostSystemConfig,
     private readonly deps: SpawnerDeps,
   ) {
     super();
-    this.settings = new SettingResolver(config, deps.hooks, () => this.hookSpawner());
+    this.config = systemConfig;
+    this.settings = new SettingResolver(systemConfig, deps.hooks, () => this.hookSpawner());
   }
 
   async start(request: SpawnRequest): Promise<Endpoint> {
@@ -74,12 +79,15 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     this.progressSoFar = PROGRESS_FROM;
     const starting: Starting = { address: deferred(), failed: deferred() };
     this.starting = starting;
-    const cancelling = () => void this.emitCancelling();
-    request.signal.addEventListener('abort', cancelling, { once: true });
+    this.config = await startSettings(this.systemConfig, this.userOptions, this.deps.hooks, () => this.hookSpawner());
+    this.settings = new SettingResolver(this.config, this.deps.hooks, () => this.hookSpawner());
+    // The event is ready before anything can be cancelled, and shown the moment the start is: a cancel while the Hub
+    // waits for HTTP (after this returned) counts too, and the Hub ends the progress right after.
+    const cancelling = await this.settings.value('cancelling_event');
+    request.signal.addEventListener('abort', () => this.emit({ ...cancelling, message: cancelling.message || textOf(cancelling.html_message ?? '') }), { once: true });
     try {
       return await this.launch(request, starting);
     } finally {
-      request.signal.removeEventListener('abort', cancelling);
       this.starting = null;
     }
   }
@@ -242,6 +250,18 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     return this.pollSeconds;
   }
 
+  /** progress_ready_hook; as in JupyterHub, a hook that fails leaves the event as it was (and says why). */
+  async readyEvent(event: ProgressEvent): Promise<ProgressEvent> {
+    if (!this.settings.has('progress_ready_hook')) return event;
+    try {
+      const parsed = ProgressEvent.safeParse(await this.settings.run('progress_ready_hook', { ...event }));
+      if (parsed.success) return { ...parsed.data, progress: 100, ready: true };
+      return { ...event, message: `${event.message} (hook progress_ready_hook returned no event: ${describeZodError(parsed.error)})` };
+    } catch (error) {
+      return { ...event, message: `${event.message} (${errorText(error)})` };
+    }
+  }
+
   exitReason(): string | null {
     return this.gone;
   }
@@ -260,10 +280,12 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     void this.detach();
   }
 
-  /** The options form with the Outpost's flavors as choices; the form as configured when the Outpost does not answer. */
+  /** The options form with group_overrides' groups and (when the Outpost answers) its flavors as choices. */
   async form(): Promise<FormSchema> {
+    const form = groupsForm(this.config.options_form, this.config);
     const api = await this.api((await this.settings.value('request_url', {})).replace(/\/+$/, ''));
-    return flavorForm(this.config.options_form, await api.flavors({ interactive: false }));
+    const flavors = await api.flavors({ interactive: false }).catch(() => null);
+    return flavors ? flavorForm(form, flavors) : form;
   }
 
   // --- the personal hub's callbacks ---
@@ -396,13 +418,6 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     const interval = await this.settings.value('custom_poll_interval', this.userOptions);
     if (interval <= 0) return null;
     return interval < 1000 ? interval : interval / 1000;
-  }
-
-  private async emitCancelling(): Promise<void> {
-    // A configured event is shown at once, before the Hub ends the progress; a hook's when it answers.
-    const configured = this.config.cancelling_event;
-    const event = isHookRef(configured) ? await this.settings.value('cancelling_event').catch(() => null) : configured;
-    if (event) this.emit({ ...event, message: event.message || textOf(event.html_message ?? '') });
   }
 
   private hookSpawner(): HookSpawner {

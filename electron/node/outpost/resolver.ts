@@ -35,7 +35,8 @@ export class SettingResolver {
     const configured = this.config[setting];
     if (!isHookRef(configured)) return configured as Resolved<K>;
     const answer = await this.hooks.call(setting, configured.hook, [this.spawner(), ...args]);
-    const parsed = outpostSettingsShape[setting].safeParse(answer ?? undefined);
+    // A hook that returns nothing (undefined) gets the setting's default; None (null) stays null where that means something.
+    const parsed = outpostSettingsShape[setting].safeParse(answer);
     if (!parsed.success || isHookRef(parsed.data)) {
       throw new HookError(`hook ${setting} (${configured.hook}) returned ${JSON.stringify(answer)?.slice(0, 200)}, which is not a valid ${setting}${parsed.success ? '' : `: ${describeZodError(parsed.error)}`}`);
     }

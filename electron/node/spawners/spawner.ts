@@ -76,6 +76,8 @@ export interface Spawner {
   browserLogin?(serverUrl: string): Promise<string>;
   /** Optional: the seconds to the next poll, when the spawner's own setting decides it (custom_poll_interval). */
   pollIntervalSeconds?(): number | null;
+  /** Optional: the ready event as the spawner words it (progress_ready_hook); it must stay a ready event. */
+  readyEvent?(event: ProgressEvent): Promise<ProgressEvent>;
 }
 
 /**
