@@ -70,6 +70,21 @@ it('finds the lab again after a restart: same tunnel port, the remote forward an
   expect(outpost.rows()).toEqual([]);
 });
 
+it('listens again on the same remote port after the SSH node comes back', async () => {
+  await h.hub.start({ system: 'tunnelled', name: 'heal' });
+  await h.waitFor('heal', ['running', 'failed']);
+  const env = outpost.rows().find((r) => r.name === 'heal')?.body.env as Record<string, string>;
+  const reachesHub = async () => {
+    const me = await request(`${env.JUPYTERHUB_API_URL}/user`, { headers: { authorization: `token ${env.JUPYTERHUB_API_TOKEN}` } }).catch(() => null);
+    await me?.body.dump();
+    return me?.statusCode === 200;
+  };
+  expect(await reachesHub()).toBe(true);
+  await sshd.restart();
+  await eventually(reachesHub, 'the lab reaching the personal hub through the remote forward again', 30_000);
+  await h.hub.stop({ name: 'heal' });
+});
+
 it('leaves the tunnel to others with ssh_recreate_at_start off: the lab is listed at its own address', async () => {
   await h.hub.start({ system: 'outsourced', name: 'out' });
   const before = await h.waitFor('out', ['running', 'failed']);

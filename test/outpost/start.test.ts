@@ -1,13 +1,24 @@
 // Conformance, the start (reference §1 "Start body" and §2): what POST /services carries, key for key; a synchronous
 // and an asynchronous start; the personal hub's token for the lab; and failed or cancelled starts, which leave
 // nothing running at the Outpost.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
+import { Keychain } from '../../electron/node/secrets/keychain.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidAlive } from '../fixtures/hub-harness.js';
 import { STAND_IN_HUB, STAND_IN_PASSWORD } from '../fixtures/outpost-stand-in.js';
 import { eventually, outpostRig, type OutpostRig } from './helpers.js';
 
 let rig: OutpostRig;
+const scratch = mkdtempSync(join(tmpdir(), 'hubtray-certs-'));
+/** A stand-in PEM file: only its text travels, nothing checks it. */
+function pem(name: string): string {
+  const file = join(scratch, `${name}.pem`);
+  writeFileSync(file, `-----BEGIN ${name.toUpperCase()}-----\n${name}\n-----END ${name.toUpperCase()}-----\n`);
+  return file;
+}
 const basic = `Basic ${Buffer.from(`${STAND_IN_HUB}:${STAND_IN_PASSWORD}`).toString('base64')}`;
 
 beforeAll(async () => {
@@ -26,12 +37,16 @@ beforeAll(async () => {
       badcmd: { custom_misc: { cmd: ['/no/such/lab'] } },
       badcmdasync: { start_async: true, custom_misc: { cmd: ['/no/such/lab'] } },
       deaf: { custom_misc: { cmd: ['/bin/sleep', '300'] }, http_timeout: 2 },
+      certs: { certs: { keyfile: pem('key'), certfile: pem('cert'), cafile: pem('ca') }, additional_cafile: pem('extra-ca'), custom_misc: { cmd: ['/bin/sleep', '300'] }, http_timeout: 1 },
     },
     { allowOverride: ['cmd'] },
   );
 });
 
-afterAll(() => rig?.close());
+afterAll(async () => {
+  await rig?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 describe('a synchronous start', () => {
   it('sends name, the filtered env, user options with a fresh start_id, the default misc and certs; the lab runs', async () => {
@@ -115,6 +130,22 @@ describe('a synchronous start', () => {
     await h.hub.stop({ name: 'lab1' });
   });
 
+  it('sends certs as PEM text (with additional_cafile) and internal_ssl in misc', async () => {
+    const { h, outpost } = rig;
+    await h.hub.start({ system: 'certs', name: 'tls1' });
+    await eventually(() => rig.starts().some((b) => b.name === 'tls1'), 'the start request');
+    const body = rig.starts().find((b) => b.name === 'tls1') as Record<string, unknown>;
+    expect(body.certs).toEqual({
+      keyfile: '-----BEGIN KEY-----\nkey\n-----END KEY-----\n',
+      certfile: '-----BEGIN CERT-----\ncert\n-----END CERT-----\n',
+      cafile: '-----BEGIN CA-----\nca\n-----END CA-----\n-----BEGIN EXTRA-CA-----\nextra-ca\n-----END EXTRA-CA-----\n',
+    });
+    expect(body.misc).toMatchObject({ internal_ssl: true });
+    // The stand-in's lab serves no https, so the start ends at the HTTP wait, and is stopped at the Outpost.
+    await h.waitFor('tls1', ['failed', 'running']);
+    expect(outpost.rows()).toEqual([]);
+  });
+
   it('sends custom_misc alone with custom_misc_disable_default', async () => {
     const { h } = rig;
     await h.hub.start({ system: 'bare', name: 'bare1' });
@@ -169,6 +200,12 @@ describe('a failed start leaves nothing running at the Outpost', () => {
     expect(failed.reason).toContain('did not answer HTTP within http_timeout');
     expect(outpost.rows()).toEqual([]);
     await eventually(() => !pidAlive(pid), 'the lab to be stopped');
+    // Nothing on this side either: the token is out of the keychain and the personal hub.
+    const env = rig.starts().find((b) => b.name === 'deaf1')?.env as Record<string, string>;
+    expect(await new Keychain().get('server-token/deaf1')).toBeNull();
+    const me = await request(`${env.JUPYTERHUB_API_URL}/user`, { headers: { authorization: `token ${env.JUPYTERHUB_API_TOKEN}` } });
+    await me.body.dump();
+    expect(me.statusCode).toBe(403);
   });
 
   it('stops a start the user cancels', async () => {

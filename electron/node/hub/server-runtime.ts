@@ -305,13 +305,17 @@ export class ServerRuntime {
     try {
       status = await this.spawner.poll();
     } catch (error) {
+      if (this.record.status !== 'running') return;
       await this.update({ reason: `poll failed, will retry: ${this.describe(error)}` });
       this.schedulePoll();
       return;
     }
+    // A stop that came while the poll waited (its answer may be the stop's own doing) decides how the server ended.
+    if (this.record.status !== 'running') return;
     if (status !== null) return this.cleanupAfterExit(status, 'the server exited');
     const base = this.baseUrl();
     const answers = this.token && base ? await answersHttp(base, this.token) : false;
+    if (this.record.status !== 'running') return;
     await this.update({ reason: answers ? null : 'the process runs but does not answer HTTP through the tunnel' });
     this.watchWalltime();
     this.schedulePoll();
