@@ -13,10 +13,10 @@ import { HookError } from '../hooks/hooks.js';
 import type { RegisteredServer, ServerCallbacks } from '../personal-hub/personal-hub.js';
 import { secretKeys } from '../secrets/secret-store.js';
 import { expandUsername } from '../spawners/shell-spawner.js';
-import { sleep } from '../jupyterhub/retry.js';
 import { SpawnerBase, type Endpoint, type JsonObject, type SpawnRequest } from '../spawners/spawner.js';
 import type { RemoteForward } from '../ssh/ssh-pool.js';
 import type { SpawnerDeps } from '../systems/system-kind.js';
+import { awaitAddress, deferred, type Deferred } from './async-start.js';
 import { OutpostCredentials } from './credentials.js';
 import { OutpostError } from './errors.js';
 import { flavorForm, fullFlavor } from './flavors.js';
@@ -27,6 +27,7 @@ import { OutpostApi } from './outpost-api.js';
 import { readOutpostState, type OutpostState } from './outpost-state.js';
 import { SettingResolver, type HookSpawner } from './resolver.js';
 import { sshNodeTarget } from './ssh-node.js';
+import { normalService, splitService } from './service-address.js';
 import { startBody } from './start-body.js';
 import { groupsForm, startSettings } from './start-settings.js';
 
@@ -34,8 +35,6 @@ import { groupsForm, startSettings } from './start-settings.js';
 const USER_ID = 1;
 /** A synchronous start answers once the lab runs: minutes, not tornado's 20 s (see request_kwargs_start). */
 const START_REQUEST_TIMEOUT_S = 600;
-/** How often an asynchronous start looks whether the Outpost has given up, while it waits for the lab's address. */
-const ASYNC_WATCH_MS = 2000;
 
 interface Starting {
   /** Resolves with the address the setup-tunnel callback brings (asynchronous start). */
@@ -164,7 +163,12 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     await this.settings.run('post_spawn_request_hook', response);
     // At the progress the Outpost's events reached, as OutpostSpawner shows it: the bar never moves back.
     this.emit({ progress: this.progressSoFar, message: 'Outpost communication successful.' });
-    let service = response.service || (await this.waitForAddress(api, starting, signal));
+    let service = response.service;
+    if (!service) {
+      this.emit({ progress: this.progressSoFar, message: 'The Outpost starts the service in the background; waiting for its address' });
+      const { name: serviceName, start_id: startId } = this.state;
+      service = await awaitAddress(starting.address.promise, starting.failed.promise, async () => (await api.poll(serviceName, startId, false)).status, signal);
+    }
     if (this.settings.has('update_start_response')) service = String(await this.settings.run('update_start_response', service));
     await this.located(service);
     await request.saveState?.();
@@ -314,7 +318,7 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     if (typeof service !== 'string' || service === '') throw new Error('the setup-tunnel body has no "service" address');
     splitService(service);
     if (this.starting) return this.starting.address.resolve(service);
-    if (this.state && sameService(this.state.service, service)) return;
+    if (this.state?.service && normalService(this.state.service) === normalService(service)) return;
     throw new Error(`hubtray does not move the tunnel of a running server (it has ${this.state?.service || 'no address'}, asked for ${service})`);
   }
 
@@ -345,30 +349,10 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     await forward?.close();
   }
 
-  /** Asynchronous start: the address comes through the setup-tunnel callback; a failed event or a gone service ends the wait. */
-  private async waitForAddress(api: OutpostApi, starting: Starting, signal: AbortSignal): Promise<string> {
-    this.emit({ progress: this.progressSoFar, message: 'The Outpost starts the service in the background; waiting for its address' });
-    const watch = async (): Promise<never> => {
-      for (;;) {
-        await sleep(ASYNC_WATCH_MS, signal);
-        const state = this.state as OutpostState;
-        const status = await api.poll(state.name, state.start_id, false).then(
-          (reply) => reply.status,
-          (error: unknown) => (error instanceof OutpostError && error.status === 404 ? 404 : null),
-        );
-        if (status === 404) throw new OutpostError('the Outpost gave up the start: it no longer knows the service (404)', 404);
-        if (status !== null) throw new OutpostError(`the lab exited with code ${status} before it told its address`, null);
-      }
-    };
-    const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
-    return Promise.race([starting.address.promise, starting.failed.promise, watch(), aborted]);
-  }
-
   /** Where the lab listens, after update_expected_path, into the state. */
   private async located(service: string): Promise<void> {
     const state = this.state as OutpostState;
-    splitService(service);
-    state.service = service.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+    state.service = normalService(service);
     if (!this.settings.has('update_expected_path')) return;
     const expected = `${state.https ? 'https' : 'http'}://${state.service}${state.path}`;
     const answer = String(await this.settings.run('update_expected_path', expected));
@@ -430,36 +414,6 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
       port_forward_info: this.state?.service ? { service: this.state.service } : {},
     };
   }
-}
-
-/** "host:port", or a URL with them, as ForwardBaseSpawner's split_service_address reads it. */
-export function splitService(service: string): { host: string; port: number } {
-  const match = /^(?:https?:\/\/)?(\[[^\]]+\]|[^:/\s]+):(\d{1,5})(?:\/.*)?$/.exec(service.trim());
-  const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65535) throw new OutpostError(`the Outpost's service address "${service.slice(0, 100)}" is not host:port`, null);
-  return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
-}
-
-function sameService(a: string, b: string): boolean {
-  if (!a) return false;
-  const x = splitService(a);
-  const y = splitService(b);
-  return x.host === y.host && x.port === y.port;
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  // Nobody may be waiting when it settles (a failed event after the start has ended).
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
 }
 
 /** A free port, as JupyterHub's random_port() finds one. */
