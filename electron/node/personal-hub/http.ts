@@ -50,6 +50,15 @@ export function sendPage(res: ServerResponse, status: number, title: string, tex
   res.end(body);
 }
 
+const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="28" viewBox="0 0 120 28"><rect width="28" height="28" rx="6" fill="#f37726"/>' +
+  '<text x="36" y="20" font-family="sans-serif" font-size="17" fill="#333">hubtray</text></svg>';
+
+export function sendLogo(res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'image/svg+xml', 'Content-Length': Buffer.byteLength(LOGO), 'Cache-Control': 'max-age=86400' });
+  res.end(LOGO);
+}
+
 export function sendError(res: ServerResponse, error: HubHttpError): void {
   sendJson(res, error.status, { status: error.status, message: error.message });
 }

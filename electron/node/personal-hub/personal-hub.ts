@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { BrowserSessions } from './browser-sessions.js';
-import { bearerToken, HubHttpError, readJsonObject, redirect, sendEmpty, sendError, sendJson, sendPage } from './http.js';
+import { bearerToken, HubHttpError, readJsonObject, redirect, sendEmpty, sendError, sendJson, sendLogo, sendPage } from './http.js';
 import { OAuthProvider, type OAuthClient } from './oauth.js';
 import { rememberedPort, rememberPort } from './remembered-port.js';
 import { TokenTable, type TokenOwner } from './tokens.js';
@@ -195,7 +195,10 @@ export class PersonalHub {
       return sendPage(res, 200, 'Logged out', 'The browser is logged out of hubtray’s personal hub. Open a server from hubtray to log in again.');
     }
     if (path === '/hub/security/csp-report') return sendEmpty(res);
-    return sendPage(res, 404, 'hubtray', 'This is hubtray’s personal hub, which logs your browser in to the servers hubtray runs. Open them from hubtray.');
+    // The lab's header shows the hub's logo and links its "Control Panel" to the hub's home.
+    if (path === '/hub/logo') return sendLogo(res);
+    const home = path === '/hub/home' || path === '/hub/' || path === '/hub';
+    return sendPage(res, home ? 200 : 404, 'hubtray', 'This is hubtray’s personal hub, which logs your browser in to the servers hubtray runs. Manage them in hubtray (tray menu, window or `hubtray list`).');
   }
 
   private owner(req: IncomingMessage): TokenOwner {
