@@ -146,11 +146,14 @@ describe('a synchronous start', () => {
     expect(outpost.rows()).toEqual([]);
   });
 
-  it('sends custom_misc alone with custom_misc_disable_default', async () => {
+  it('sends custom_misc alone with custom_misc_disable_default; a flavor goes where an Outpost without flavors accepts it', async () => {
     const { h } = rig;
-    await h.hub.start({ system: 'bare', name: 'bare1' });
-    await h.waitFor('bare1', ['running', 'failed']);
-    expect(rig.starts().at(-1)?.misc).toEqual({ image: 'lab:2' });
+    await h.hub.start({ system: 'bare', name: 'bare1', options: { flavor: 'whatever' } });
+    expect((await h.waitFor('bare1', ['running', 'failed'])).status).toBe('running');
+    const body = rig.starts().at(-1) as Record<string, unknown>;
+    expect(body.misc).toEqual({ image: 'lab:2' });
+    expect(body.flavor).toBe('whatever');
+    expect(body.user_options).toMatchObject({ flavor: 'whatever' });
     await h.hub.stop({ name: 'bare1' });
   });
 });
