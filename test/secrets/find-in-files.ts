@@ -8,7 +8,13 @@ export async function filesContaining(dir: string, needle: string): Promise<stri
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const file = join(entry.parentPath, entry.name);
-    if ((await readFile(file)).includes(Buffer.from(needle))) hits.push(file);
+    // An atomic write's temp file may be renamed away between the listing and the read; its bytes live on in the
+    // file it became, which the listing also holds.
+    const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return Buffer.alloc(0);
+      throw error;
+    });
+    if (bytes.includes(Buffer.from(needle))) hits.push(file);
   }
   return hits;
 }

@@ -42,7 +42,8 @@ describe('ShellSpawner on this computer', () => {
     expect(endpoint.via).toBeUndefined();
     const base = `http://127.0.0.1:${endpoint.port}/`;
     let up = false;
-    for (let i = 0; i < 100 && !up; i++) {
+    // Jupyter starts in about a second alone, but far slower on two cores shared with the rest of the suite.
+    for (let i = 0; i < 600 && !up; i++) {
       up = await answersHttp(base, token);
       if (!up) await new Promise((r) => setTimeout(r, 100));
     }
