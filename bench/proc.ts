@@ -49,17 +49,26 @@ export function readyLine<T>(child: ChildProcess, what: string, timeoutMs = 30_0
   });
 }
 
-/** Stops `child` and everything below it: descendants generation by generation from the leaves, then the child. */
-export async function stopTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+/**
+ * Stops `child` and everything below it: descendants generation by generation from the leaves, then the child. With
+ * `freeze`, the child is stopped (SIGSTOP) first, so that it cannot start a new process meanwhile (a shell loop).
+ */
+export async function stopTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', options: { freeze?: boolean } = {}): Promise<void> {
   const root = child.pid;
   if (root === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const send = (name: NodeJS.Signals) => {
+    try {
+      process.kill(root, name);
+    } catch {
+      // already gone
+    }
+  };
+  if (options.freeze) send('SIGSTOP');
   for (const level of (await descendantLevels(root)).reverse()) await terminate(level);
-  try {
-    process.kill(root, signal);
-  } catch {
-    // already gone
-  }
+  send(signal);
+  // A stopped process gets its signal when it continues.
+  if (options.freeze) send('SIGCONT');
   const timer = setTimeout(() => {
     try {
       process.kill(root, 'SIGKILL');

@@ -3,8 +3,9 @@
 // Prints a table of figures and ratios, and the command lines behind them. Everything it starts it stops by PID.
 //
 // Environment: BENCH_REPS (bulk repetitions, default 5), BENCH_QUICK=1 (smaller sizes, for trying the harness),
-// BENCH_VARIANTS (comma-separated, default openssh,native,js,native+nodelay+halfopen,js+nodelay+halfopen; see
-// variantLabel), BENCH_CPU_PROF=DIR (run hubtray's tunnel processes under --cpu-prof, profiles into DIR).
+// BENCH_VARIANTS (comma-separated, default openssh,native,js; see variantLabel), BENCH_CPU_PROF=DIR (run hubtray's
+// tunnel processes under --cpu-prof, profiles into DIR). Benchmark 5: BENCH_CUT=silent (cut the link silently instead
+// of taking it down; see netns-host.ts), BENCH_CUT_SECONDS (default 25), BENCH_RESTORE_REPS (default 5).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,13 +14,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startJupyter, type BenchJupyter } from './jupyter.js';
 import { concurrentUploads, download, echoRoundTrips, getEach, httpRoundTrips, upload } from './load.js';
+import type { CutKind } from './netns-host.js';
 import { connectionsTo, cpuSeconds, cpuTimes, foreignLoad, killAllSync, machineTicks, readyLine, rssMiB, sleep, startChild, stopTree } from './proc.js';
-import { benchCipher, freePorts, negotiatedCiphers, startSshd, writeClientConfig, type BenchSshd } from './sshd.js';
+import { measureRestore, type RestoreResult, type RestoreVariant } from './restore.js';
+import { benchCipher, negotiatedCiphers, startSshd, writeClientConfig, type BenchSshd } from './sshd.js';
 import { fixed, median, percentile, spread } from './stats.js';
-import type { TunnelHostReady, TunnelHostSpec } from './tunnel-host.js';
+import { allVariants, hubTunnel, openSshTunnel, rel, repoRoot, variantLabel, type Tunnel, type VariantId } from './tunnels.js';
 
 const MiB = 1024 * 1024;
 const quick = process.env.BENCH_QUICK === '1';
+const cutKind: CutKind = process.env.BENCH_CUT === 'silent' ? 'silent' : 'link-down';
 const settings = {
   bulkBytes: (quick ? 32 : 256) * MiB,
   bulkWarmupBytes: 32 * MiB,
@@ -40,38 +44,14 @@ const settings = {
   idleSeconds: quick ? 3 : 10,
   keepaliveInterval: 5,
   keepaliveCountMax: 3,
+  /** Longer than either client takes to notice a dead link (keepalive every 5 s, 3 unanswered: 15-20 s). */
+  restoreCutSeconds: Number(process.env.BENCH_CUT_SECONDS ?? 25),
+  restoreReps: Number(process.env.BENCH_RESTORE_REPS ?? (quick ? 1 : 5)),
+  restoreCut: cutKind,
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tunnelHostScript = path.join(here, 'tunnel-host.js');
 const serversScript = path.join(here, 'servers.js');
-const repoRoot = path.resolve(here, '..', '..');
-const rel = (file: string) => path.relative(repoRoot, file);
-
-/**
- * 'openssh', or a hubtray tunnel: 'native' or 'js' (ssh2's crypto path), optionally with '+nodelay', '+halfopen'
- * and '+cork', which simulate proposed changes to the SSH layer (see tunnel-host.ts and docs/benchmarks.md).
- */
-type VariantId = string;
-const changeEnv: Record<string, string> = { nodelay: 'HUBTRAY_BENCH_NODELAY', halfopen: 'HUBTRAY_BENCH_HALFOPEN', cork: 'HUBTRAY_BENCH_CORK' };
-const changeLabel: Record<string, string> = { nodelay: 'TCP_NODELAY', halfopen: 'half-close', cork: 'corked writes' };
-const defaultVariants = ['openssh', 'native', 'js', 'native+nodelay+halfopen', 'js+nodelay+halfopen'];
-function variantLabel(id: VariantId): string {
-  if (id === 'openssh') return 'OpenSSH ssh -N -L';
-  const [crypto, ...changes] = id.split('+');
-  const base = crypto === 'native' ? 'native binding' : 'pure JS (as in Electron)';
-  return changes.length === 0 ? `hubtray, ssh2 ${base}` : `proposed: ${base} + ${changes.map((c) => changeLabel[c]).join(' + ')}`;
-}
-/** hubtray as it is today; the others simulate proposed changes. */
-const isCurrent = (id: VariantId) => id === 'native' || id === 'js';
-
-interface Tunnel {
-  id: VariantId;
-  command: string;
-  pids: number[];
-  ports: number[];
-  stop(): Promise<void>;
-}
 
 interface Ports {
   sink: number;
@@ -107,103 +87,6 @@ function gc(): void {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tunnels
-
-async function openSshTunnel(configPath: string, alias: string, remotePorts: number[], probePort?: number): Promise<Tunnel> {
-  const localPorts = await freePorts(remotePorts.length);
-  const args = [
-    '-N',
-    '-F',
-    configPath,
-    '-c',
-    benchCipher,
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'ExitOnForwardFailure=yes',
-    '-o',
-    'ControlMaster=no',
-    '-o',
-    'ControlPath=none',
-    '-o',
-    `ServerAliveInterval=${settings.keepaliveInterval}`,
-    '-o',
-    `ServerAliveCountMax=${settings.keepaliveCountMax}`,
-    ...remotePorts.flatMap((port, i) => ['-L', `127.0.0.1:${localPorts[i]}:127.0.0.1:${port}`]),
-    alias,
-  ];
-  const child = startChild('ssh', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const deadline = Date.now() + 15_000;
-  // ssh opens its listeners after login; a round trip through the echo forward (or a connect) shows they are up.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`ssh exited (${child.exitCode}): ${stderr}`);
-    const up =
-      probePort !== undefined
-        ? await echoRoundTrips(localPorts[remotePorts.indexOf(probePort)]!, 1).then(
-            () => true,
-            () => false,
-          )
-        : await getEach([localPorts.at(-1)!]).then(
-            (ok) => ok === 1,
-            () => false,
-          );
-    if (up) break;
-    if (Date.now() > deadline) {
-      await stopTree(child);
-      throw new Error(`ssh's forwards did not come up within 15 s: ${stderr}`);
-    }
-    await sleep(100);
-  }
-  return {
-    id: 'openssh',
-    command: `ssh ${args.map(shellWord).join(' ')}`,
-    pids: [child.pid!],
-    ports: localPorts,
-    stop: () => stopTree(child),
-  };
-}
-
-async function hubTunnel(id: VariantId, configPath: string, forwards: Array<{ host: string; port: number }>): Promise<Tunnel> {
-  const spec: TunnelHostSpec = {
-    configPath,
-    forwards,
-    keepaliveIntervalSeconds: settings.keepaliveInterval,
-    keepaliveCountMax: settings.keepaliveCountMax,
-  };
-  const [crypto, ...changes] = id.split('+');
-  if ((crypto !== 'native' && crypto !== 'js') || changes.some((c) => !changeEnv[c])) throw new Error(`unknown variant ${id}`);
-  const pureJs = crypto === 'js';
-  const env = { ...process.env };
-  delete env.HUBTRAY_BENCH_CRYPTO;
-  for (const name of Object.values(changeEnv)) delete env[name];
-  if (pureJs) env.HUBTRAY_BENCH_CRYPTO = 'js';
-  for (const change of changes) env[changeEnv[change]!] = '1';
-  const envWords = Object.entries(env)
-    .filter(([key]) => key.startsWith('HUBTRAY_BENCH_'))
-    .map(([key, value]) => `${key}=${value}`);
-  const profDir = process.env.BENCH_CPU_PROF;
-  const profName = `tunnel-${id.replace('+', '-')}-${forwards.length}-${Date.now()}.cpuprofile`;
-  const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${profName}`] : [];
-  const child = startChild(process.execPath, [...nodeArgs, tunnelHostScript, JSON.stringify(spec)], { env });
-  const ready = await readyLine<TunnelHostReady>(child, `hubtray tunnel (${id})`);
-  if (ready.bindingAvailable === pureJs) {
-    await stopTree(child);
-    throw new Error(`hubtray tunnel (${id}): ssh2's native binding is ${ready.bindingAvailable ? '' : 'not '}loaded`);
-  }
-  const shownSpec = JSON.stringify({ ...spec, forwards: forwards.length > 6 ? `[${forwards.length} forwards]` : forwards });
-  return {
-    id,
-    command: [...envWords, 'node', ...nodeArgs, rel(tunnelHostScript), shellWord(shownSpec)].join(' '),
-    pids: [child.pid!],
-    ports: ready.localPorts,
-    stop: () => stopTree(child),
-  };
-}
-
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 async function tunnelCpu(tunnel: Tunnel): Promise<{ user: number; system: number }> {
   const total = { user: 0, system: 0 };
@@ -308,19 +191,23 @@ async function main(): Promise<void> {
   // Tests 1-3: one tunnel of each kind to the same sshd, each with the same four forwards.
   const remotes = [ports.sink, ports.source, ports.echo, jupyter.port];
   const nativeAvailable = sshd2BindingBuilt();
-  const wanted = process.env.BENCH_VARIANTS?.split(',').map((v) => v.trim()) ?? defaultVariants;
-  const ids: VariantId[] = ['openssh', ...wanted.filter((id) => id !== 'openssh' && (nativeAvailable || !id.startsWith('native')))];
+  const wanted = process.env.BENCH_VARIANTS?.split(',').map((v) => v.trim()) ?? allVariants;
+  const unknown = wanted.filter((id) => !(allVariants as string[]).includes(id));
+  if (unknown.length > 0) throw new Error(`BENCH_VARIANTS: unknown ${unknown.join(', ')} (known: ${allVariants.join(', ')})`);
+  const ids: VariantId[] = ['openssh', ...allVariants.filter((id) => id !== 'openssh' && wanted.includes(id) && (nativeAvailable || id !== 'native'))];
+  const hubIds = ids.filter((id): id is Exclude<VariantId, 'openssh'> => id !== 'openssh');
   if (!nativeAvailable) log("ssh2's native binding is not built in this install: measuring the pure-JS path only");
   const tunnels = new Map<VariantId, Tunnel>();
   for (const id of ids) {
     log(`opening the ${variantLabel(id)} tunnel`);
     const tunnel =
       id === 'openssh'
-        ? await openSshTunnel(configPath, 'bench0', remotes, ports.echo)
+        ? await openSshTunnel(configPath, 'bench0', remotes, settings, ports.echo)
         : await hubTunnel(
             id,
             configPath,
             remotes.map((port) => ({ host: 'bench0', port })),
+            settings,
           );
     cleanups.push(() => tunnel.stop());
     tunnels.set(id, tunnel);
@@ -422,7 +309,7 @@ async function main(): Promise<void> {
   // 4. 50 servers on 5 hosts.
   const fleets = new Map<VariantId, Fleet>();
   const fleetPorts = fleetSshds.map((s) => s.port);
-  for (const id of ids.filter((id) => id === 'openssh' || isCurrent(id))) {
+  for (const id of ids) {
     log(`fleet: ${settings.hosts * settings.forwardsPerHost} forwards on ${settings.hosts} hosts, ${variantLabel(id)}`);
     const loginsBefore = await acceptedLogins(fleetSshds);
     const forwards = fleetSshds.flatMap((_, h) =>
@@ -436,12 +323,12 @@ async function main(): Promise<void> {
       parts = [];
       for (let h = 0; h < fleetSshds.length; h++) {
         const mine = forwards.slice(h * settings.forwardsPerHost, (h + 1) * settings.forwardsPerHost).map((f) => f.port);
-        const part = await openSshTunnel(configPath, `host${h + 1}`, mine);
+        const part = await openSshTunnel(configPath, `host${h + 1}`, mine, settings);
         cleanups.push(() => part.stop());
         parts.push(part);
       }
     } else {
-      const part = await hubTunnel(id, configPath, forwards);
+      const part = await hubTunnel(id, configPath, forwards, settings);
       cleanups.push(() => part.stop());
       parts = [part];
     }
@@ -470,6 +357,24 @@ async function main(): Promise<void> {
   foreign.fleet = await phase();
   const fleetCiphers = (await Promise.all(fleetSshds.map(negotiatedCiphers))).flat();
 
+  // 5. Time to a usable tunnel after a link restore (restore.ts).
+  phase = await foreignLoad();
+  log(
+    `link restore: ${settings.restoreReps} × a ${settings.restoreCutSeconds} s cut (${settings.restoreCut}) of a network namespace's link, ` +
+      'every tunnel through the same cut',
+  );
+  const restore = await measureRestore({
+    dir: work,
+    serversScript,
+    keepalive: settings,
+    settings: { cutSeconds: settings.restoreCutSeconds, reps: settings.restoreReps, kind: settings.restoreCut },
+    hubIds,
+    log,
+    defer: (step) => cleanups.push(step),
+  });
+  if (typeof restore === 'string') log(`link restore not measured: ${restore}`);
+  foreign.restore = await phase();
+
   const report = renderReport({
     machine,
     ids,
@@ -482,6 +387,7 @@ async function main(): Promise<void> {
     many,
     fleets,
     halfClose,
+    restore,
     ciphers: [...new Set([...ciphers, ...fleetCiphers])],
     mainConnections: mainConnections.atServer.get(main0.port) ?? 0,
     mainConnectionsAfter: connectionsAfter.atServer.get(main0.port) ?? 0,
@@ -543,6 +449,7 @@ interface ReportInput {
   many: Map<VariantId, Concurrency>;
   fleets: Map<VariantId, Fleet>;
   halfClose: Map<VariantId, string>;
+  restore: RestoreResult | string;
   ciphers: string[];
   mainConnections: number;
   mainConnectionsAfter: number;
@@ -686,7 +593,7 @@ function renderReport(r: ReportInput): string {
     ...hub.flatMap((id) => [r.halfClose.get(id)!, '']),
     '(correctness; not a speed target)',
   ]);
-  row(['5', 'time to a usable tunnel after a link restore', 'pending', ...hub.flatMap(() => ['pending', '']), '≤ 2 s; see docs/benchmarks.md']);
+  restoreRows(r, hub, row);
 
   lines.push('');
   lines.push('Repetitions (MiB/s, in run order):');
@@ -696,6 +603,17 @@ function renderReport(r: ReportInput): string {
         ` download ${r.down.get(id)!.mibps.map((v) => fixed(v, 0)).join(' ')} (spread ${fixed(spread(r.down.get(id)!.mibps) * 100, 0)} %);` +
         ` ${settings.concurrent} at once ${r.many.get(id)!.mibps.map((v) => fixed(v, 0)).join(' ')}`,
     );
+  }
+  if (typeof r.restore !== 'string') {
+    const res = r.restore;
+    lines.push(`- link restore, seconds from the link being up again to the first echo, in run order:`);
+    for (const v of res.variants) {
+      lines.push(
+        `  - ${restoreLabel(v)}: ${res.usable.get(v)!.map((x) => fixed(x, 2)).join(' ')}; loss noticed ${res.noticed.get(v)!.map((x) => fixed(x, 1)).join(' ')} s after the cut`,
+      );
+    }
+    lines.push(`  - the link itself was up ${res.linkUp.map((x) => fixed(x, 2)).join(' ')} s after the restoring command`);
+    lines.push(`  - ssh in the loop said: ${res.sshSaid.slice(0, 6).join(' | ')}`);
   }
   lines.push(`- connections at the tests-1-3 sshd: ${r.mainConnections} before, ${r.mainConnectionsAfter} after the concurrency test (one per tunnel)`);
   for (const id of r.ids) {
@@ -712,12 +630,73 @@ function renderReport(r: ReportInput): string {
   for (const id of r.ids) lines.push(`[${id}] ${r.tunnels.get(id)!.command}`);
   lines.push('# test 4');
   for (const [id, fleet] of r.fleets) lines.push(`[${id}] ${fleet.command.split('\n').join(`\n[${id}] `)}`);
+  if (typeof r.restore !== 'string') {
+    lines.push('# test 5 (bench/restore.ts)');
+    lines.push(...r.restore.commands);
+  }
   lines.push('# load (bench/load.ts, in the benchmark process): upload = connect, send an 8-byte size, then N bytes, wait for');
   lines.push('# the sink\'s 8-byte count; download = ask the source for N bytes, read to EOF; echo = write 1 KiB, wait for 1 KiB;');
   lines.push('# /api/status = undici Client, one kept-alive connection, header "Authorization: token T".');
   lines.push('```');
   lines.push('');
   return `${lines.join('\n')}\n`;
+}
+
+function restoreLabel(v: RestoreVariant): string {
+  if (v === 'openssh') return 'OpenSSH: while true; do ssh -N -L …; sleep 1; done';
+  const [id, netchange] = v.split('+') as [Exclude<VariantId, 'openssh'>, string | undefined];
+  return `${variantLabel(id)}${netchange ? ', with pool.networkChanged() at the cut and the restore' : ''}`;
+}
+
+/** Rows 5 and 5b: a median (min–max) of seconds from the restore to the first echo, and when the loss was noticed. */
+function restoreRows(r: ReportInput, hub: VariantId[], row: (cells: string[]) => void): void {
+  const target = '≤ 2 s';
+  if (typeof r.restore === 'string') {
+    row(['5', 'time to a usable tunnel after a link restore', `not measured: ${r.restore}`, ...hub.flatMap(() => ['—', '']), target]);
+    return;
+  }
+  const res = r.restore;
+  const seconds = (values: number[]) =>
+    values.every(Number.isFinite) ? `${fixed(median(values), 2)} (${fixed(Math.min(...values), 2)}–${fixed(Math.max(...values), 2)})` : `${fixed(median(values), 2)} (some > 45)`;
+  const usable = (v: RestoreVariant) => res.usable.get(v);
+  const base = median(usable('openssh')!);
+  const cells = (v: RestoreVariant) => {
+    const values = usable(v);
+    if (!values) return ['—', ''];
+    const m = median(values);
+    return [seconds(values), `${fixed(m / base, 2)}× ${m <= 2 && values.every(Number.isFinite) ? 'met' : '**missed**'}`];
+  };
+  const reps = res.linkUp.length;
+  const cut = `${settings.restoreCutSeconds} s link cut (${settings.restoreCut})`;
+  row([
+    '5',
+    `time to a usable tunnel after a ${cut}: s from the link being up again to the first echo through the local port, median (min–max) of ${reps}`,
+    `${seconds(usable('openssh')!)} (restart loop)`,
+    ...hub.flatMap((id) => cells(id as RestoreVariant)),
+    target,
+  ]);
+  if (res.variants.some((v) => v.endsWith('+netchange'))) {
+    row([
+      '5b',
+      'the same, hubtray with pool.networkChanged() at the cut and at the restore (what its network watch reports)',
+      '(no such signal)',
+      ...hub.flatMap((id) => cells(`${id}+netchange` as RestoreVariant)),
+      target,
+    ]);
+  }
+  const noticed = (v: RestoreVariant) => {
+    const values = res.noticed.get(v);
+    if (!values) return '—';
+    const known = values.filter(Number.isFinite);
+    return known.length === values.length ? fixed(median(values), 1) : `${fixed(median(known), 1)} (${values.length - known.length} not before the restore)`;
+  };
+  row([
+    '',
+    'loss noticed, s after the cut (median): keepalives; with networkChanged, a probe',
+    noticed('openssh'),
+    ...hub.flatMap((id) => [res.variants.includes(`${id}+netchange` as RestoreVariant) ? `${noticed(id as RestoreVariant)}; with networkChanged ${noticed(`${id}+netchange` as RestoreVariant)}` : noticed(id as RestoreVariant), '']),
+    '(info)',
+  ]);
 }
 
 function sum(values: number[]): number {

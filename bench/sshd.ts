@@ -1,7 +1,7 @@
-// The benchmark's own OpenSSH server: /usr/sbin/sshd in the foreground on 127.0.0.1, root with a key, and only the
-// cipher under test (aes128-gcm@openssh.com) on offer, so that every client of it, OpenSSH and ssh2 alike, must
-// negotiate that cipher. LogLevel DEBUG1 makes sshd log the negotiated cipher of each connection, which the benchmark
-// reads back. Needs root and openssh-server.
+// The benchmark's own OpenSSH server: /usr/sbin/sshd in the foreground on 127.0.0.1 (or on port 22 of a network
+// namespace's address, for benchmark 5), root with a key, and only the cipher under test (aes128-gcm@openssh.com) on
+// offer, so that every client of it, OpenSSH and ssh2 alike, must negotiate that cipher. LogLevel DEBUG1 makes sshd
+// log the negotiated cipher of each connection, which the benchmark reads back. Needs root and openssh-server.
 import { execFile } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +16,8 @@ const run = promisify(execFile);
 export const benchCipher = 'aes128-gcm@openssh.com';
 
 export interface BenchSshd {
+  /** Where clients reach it: 127.0.0.1, or the namespace's address. */
+  host: string;
   port: number;
   pid: number;
   dir: string;
@@ -25,8 +27,21 @@ export interface BenchSshd {
   stop(): Promise<void>;
 }
 
-/** `algorithms` replaces the cipher (and MAC) lists sshd offers; by default only aes128-gcm@openssh.com. */
-export async function startSshd(algorithms: { ciphers?: string; macs?: string } = {}): Promise<BenchSshd> {
+export interface SshdOptions {
+  /** Replaces the cipher list sshd offers; by default only aes128-gcm@openssh.com. */
+  ciphers?: string;
+  macs?: string;
+  /**
+   * Runs sshd inside this network namespace (`ip netns exec`, which execs, so the PID is sshd's), on port 22 of
+   * `address`. Its sessions also end by themselves 30 s after their client vanished (ClientAliveInterval), so that
+   * the clients a link cut leaves behind do not pile up.
+   */
+  namespace?: { name: string; address: string };
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<BenchSshd> {
+  const { namespace } = options;
+  const host = namespace?.address ?? '127.0.0.1';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hubtray-bench-sshd-'));
   await chmod(dir, 0o755);
   const hostKey = path.join(dir, 'host_key');
@@ -38,13 +53,14 @@ export async function startSshd(algorithms: { ciphers?: string; macs?: string } 
 
   // The port is chosen by the kernel for a moment and then given to sshd; a clash makes sshd exit, and we retry.
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    // The namespace has nothing else listening, so its sshd can have the usual port.
+    const port = namespace ? 22 : await freePort();
     const configPath = path.join(dir, 'sshd_config');
     await writeFile(
       configPath,
       [
         `Port ${port}`,
-        'ListenAddress 127.0.0.1',
+        `ListenAddress ${host}`,
         `HostKey ${hostKey}`,
         'PidFile none',
         `AuthorizedKeysFile ${dir}/authorized_keys`,
@@ -59,23 +75,27 @@ export async function startSshd(algorithms: { ciphers?: string; macs?: string } 
         'X11Forwarding no',
         'PrintMotd no',
         'MaxStartups 50',
-        `Ciphers ${algorithms.ciphers ?? benchCipher}`,
-        ...(algorithms.macs ? [`MACs ${algorithms.macs}`] : []),
+        `Ciphers ${options.ciphers ?? benchCipher}`,
+        ...(options.macs ? [`MACs ${options.macs}`] : []),
+        ...(namespace ? ['ClientAliveInterval 10', 'ClientAliveCountMax 3'] : []),
         'LogLevel DEBUG1',
         '',
       ].join('\n'),
     );
     const logFd = openSync(logPath, 'a');
-    const child = startChild('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', logFd] });
+    const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', configPath];
+    const [command, ...args] = namespace ? ['ip', 'netns', 'exec', namespace.name, ...sshd] : sshd;
+    const child = startChild(command!, args, { stdio: ['ignore', 'ignore', logFd] });
     closeSync(logFd);
-    if (await waitForBanner(port, () => child.exitCode !== null || child.signalCode !== null)) {
+    if (await waitForBanner(host, port, () => child.exitCode !== null || child.signalCode !== null)) {
       const hostPub = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(/\s+/).slice(0, 2).join(' ');
       return {
+        host,
         port,
         pid: child.pid!,
         dir,
         clientKeyPath,
-        knownHostsLine: `[127.0.0.1]:${port} ${hostPub}`,
+        knownHostsLine: `${port === 22 ? host : `[${host}]:${port}`} ${hostPub}`,
         log: () => readFile(logPath, 'utf8').catch(() => ''),
         async stop() {
           await stopTree(child);
@@ -96,7 +116,7 @@ export async function writeClientConfig(dir: string, hosts: Array<{ alias: strin
   const blocks = hosts.map((h) =>
     [
       `Host ${h.alias}`,
-      '  HostName 127.0.0.1',
+      `  HostName ${h.sshd.host}`,
       `  Port ${h.sshd.port}`,
       '  User root',
       `  IdentityFile ${h.sshd.clientKeyPath}`,
@@ -145,18 +165,18 @@ export async function freePorts(count: number): Promise<number[]> {
   }
 }
 
-async function waitForBanner(port: number, exited: () => boolean): Promise<boolean> {
+async function waitForBanner(host: string, port: number, exited: () => boolean): Promise<boolean> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline && !exited()) {
-    if (await answersSsh(port)) return true;
+    if (await answersSsh(host, port)) return true;
     await sleep(50);
   }
   return false;
 }
 
-function answersSsh(port: number): Promise<boolean> {
+function answersSsh(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);

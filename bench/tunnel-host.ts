@@ -1,12 +1,17 @@
 // hubtray's side of the benchmark, in a process of its own like the hub: one SshPool (the tunnel layer the Hub uses)
 // with local forwards, through its public API only. Prints one JSON line once every forward is up, then runs until
-// SIGTERM, when it closes the pool.
+// SIGTERM or the end of its stdin, when it closes the pool.
 //
 // Usage: node tunnel-host.js '{"configPath": ..., "forwards": [{"host": "alias", "port": 1234}, ...]}'
 // With HUBTRAY_BENCH_CRYPTO=js, ssh2's native crypto binding (and cpu-features) are kept from loading, so that ssh2
 // takes the path it takes inside Electron, where those Node-ABI binaries do not load.
+//
+// For benchmark 5 (link restore): a line "network-changed" on stdin calls pool.networkChanged(), as the Hub does when
+// its network watch sees the local addresses change; with "reportHealth": true in the spec, every health change of
+// the first forward is printed as a JSON line {"health": ..., "at": epoch ms}.
 import { createRequire } from 'node:module';
-import type { Server, ServerOpts, Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { TunnelHealth } from '../shared/api.js';
 import type { PromptReply, Prompter } from '../electron/node/prompts.js';
 import type { SecretStore } from '../electron/node/secrets/secret-store.js';
 
@@ -15,6 +20,7 @@ export interface TunnelHostSpec {
   forwards: Array<{ host: string; port: number }>;
   keepaliveIntervalSeconds: number;
   keepaliveCountMax: number;
+  reportHealth?: boolean;
 }
 
 export interface TunnelHostReady {
@@ -23,6 +29,11 @@ export interface TunnelHostReady {
   bindingAvailable: boolean;
   /** Whether cpu-features loaded (ssh2 uses it to order its default ciphers). */
   cpuFeatures: boolean;
+}
+
+export interface TunnelHostHealth {
+  health: TunnelHealth;
+  at: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -34,60 +45,6 @@ if (process.env.HUBTRAY_BENCH_CRYPTO === 'js') {
     if (/[/\\](ssh2|cpu-features)[/\\]/.test(filename)) throw new Error(`not loaded, as in Electron: ${filename}`);
     return loadNative(module, filename);
   };
-}
-
-// Proposed changes to the SSH layer, simulated here without editing it. connect-hop.ts makes the SSH connection's
-// socket with net.connect and local-forward.ts the forward's listener with net.createServer; nothing else in this
-// process calls either, so wrapping those two functions reaches exactly those sockets.
-// - HUBTRAY_BENCH_NODELAY=1: TCP_NODELAY on the SSH socket and on every accepted local socket;
-// - HUBTRAY_BENCH_HALFOPEN=1: the listener keeps accepted sockets half-open (allowHalfOpen), so that a client's
-//   shutdown(SHUT_WR) travels as an SSH EOF and the reply still comes back, as with OpenSSH;
-// - HUBTRAY_BENCH_CORK=1: the writes ssh2 makes in one tick (its pure-JS AES-GCM path writes each packet as three
-//   pieces: length, ciphertext, tag) leave in one writev.
-const simulate = {
-  noDelay: process.env.HUBTRAY_BENCH_NODELAY === '1',
-  halfOpen: process.env.HUBTRAY_BENCH_HALFOPEN === '1',
-  cork: process.env.HUBTRAY_BENCH_CORK === '1',
-};
-if (simulate.noDelay || simulate.halfOpen || simulate.cork) {
-  const netModule = require('node:net') as {
-    connect: (...args: unknown[]) => Socket;
-    createServer: (options?: ServerOpts, listener?: (socket: Socket) => void) => Server;
-  };
-  const connect = netModule.connect;
-  netModule.connect = (...args: unknown[]) => {
-    const socket = connect(...args);
-    if (simulate.noDelay) socket.setNoDelay(true);
-    if (simulate.cork) coalesceWrites(socket);
-    return socket;
-  };
-  const createServer = netModule.createServer;
-  netModule.createServer = (options?: ServerOpts, listener?: (socket: Socket) => void) =>
-    createServer(
-      {
-        ...options,
-        ...(simulate.noDelay ? { noDelay: true } : {}),
-        ...(simulate.halfOpen ? { allowHalfOpen: true } : {}),
-      },
-      listener,
-    );
-}
-
-function coalesceWrites(socket: Socket): void {
-  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket.uncork();
-  };
-  socket.write = ((...args: unknown[]) => {
-    if (!corked) {
-      corked = true;
-      socket.cork();
-      process.nextTick(uncork);
-    }
-    return write(...args);
-  }) as Socket['write'];
 }
 
 /** Key authentication only: any prompt is a set-up error. */
@@ -115,6 +72,12 @@ const stop = () => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// The benchmark holds the other end: if it dies, so does this process.
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    if (line.trim() === 'network-changed') void pool.networkChanged();
+  })
+  .on('close', stop);
 
 const forwards = [];
 for (const forward of spec.forwards) {
@@ -134,3 +97,6 @@ const ready: TunnelHostReady = {
   cpuFeatures: Object.keys(require.cache).some((file) => /[/\\]cpu-features[/\\].*\.node$/.test(file)),
 };
 process.stdout.write(`${JSON.stringify(ready)}\n`);
+if (spec.reportHealth) {
+  forwards[0]?.onHealth((health) => process.stdout.write(`${JSON.stringify({ health, at: Date.now() } satisfies TunnelHostHealth)}\n`));
+}
