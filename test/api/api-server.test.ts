@@ -26,7 +26,7 @@ afterAll(async () => {
   await client?.close();
   await api?.close();
   await hub?.close();
-  rmSync(home, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 interface Reply {
