@@ -19,6 +19,8 @@ export class LocalHost implements ShellHost {
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout, stderr }));
+      // A shell killed before it read the script fails the write with EPIPE; its exit status already tells.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(script);
     });
   }
