@@ -137,7 +137,10 @@ export const outpostSettingsShape = {
   ssh_port: hookable(Port).optional(),
   /** The seed's default; null takes the User of ~/.ssh/config for ssh_node. */
   ssh_username: hookable(z.string().min(1)).nullable().default('jhuboutpost'),
-  /** A private key file; unset: ssh-agent and the keys ~/.ssh/config names. */
+  /**
+   * A private key file, or `keychain:NAME` for the key kept in the keychain (`hubtray secret ssh-key NAME`), which never
+   * touches the disk; unset: ssh-agent and the keys ~/.ssh/config names.
+   */
   ssh_key: hookable(z.string().min(1)).optional(),
   /** ssh_node as reached from here, by the name the Outpost side uses for it. */
   ssh_node_mapping: hookable(z.record(z.string(), Host)).default({}),

@@ -47,12 +47,12 @@ export function storeCredentials(h: HubHarness, requestUrl: string, password: st
 }
 
 /** Waits for the Hub to ask something, and answers it. */
-export async function answerNextPrompt(h: HubHarness, answers: string[], timeoutMs = 20_000): Promise<Prompt> {
+export async function answerNextPrompt(h: HubHarness, answers: string[], { remember = false, timeoutMs = 20_000 } = {}): Promise<Prompt> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [prompt] = await h.hub.pendingPrompts();
     if (prompt) {
-      await h.hub.answerPrompt({ id: prompt.id, answers });
+      await h.hub.answerPrompt({ id: prompt.id, answers, remember });
       return prompt;
     }
     if (Date.now() > deadline) throw new Error('no prompt came');

@@ -1,5 +1,6 @@
-// Authentication for one hop, in OpenSSH's order: ssh-agent, key files (asking for passphrases), keyboard-interactive,
-// password. Each method is only tried when the server offers it, so nobody is asked for a password the server would
+// Authentication for one hop, in OpenSSH's order: ssh-agent, keys (asking for passphrases), keyboard-interactive,
+// password. A key is a file, or `keychain:NAME`: the private key's text kept in the keychain (entry ssh-key/NAME), parsed
+// in memory so that it never touches the disk. Each method is only tried when the server offers it, so nobody is asked for a password the server would
 // never accept. Prompts go to the Prompter (a face answers them); secrets the user asked to remember go to the
 // keychain, and a remembered secret that stops working is forgotten.
 import { access, readFile } from 'node:fs/promises';
@@ -40,6 +41,17 @@ interface Step {
 
 const passwordPrompts = 3;
 const passphraseTries = 3;
+
+/** An identity of the form `keychain:NAME` is the key kept in the keychain entry sshKeySecret(NAME). */
+export const KEYCHAIN_KEY_PREFIX = 'keychain:';
+
+export function sshKeySecret(name: string): string {
+  return `ssh-key/${name}`;
+}
+
+function keychainKeyName(identity: string): string | null {
+  return identity.startsWith(KEYCHAIN_KEY_PREFIX) ? identity.slice(KEYCHAIN_KEY_PREFIX.length) : null;
+}
 
 export class Authenticator {
   readonly handler: AuthHandlerMiddleware;
@@ -156,19 +168,14 @@ export class Authenticator {
       return { type: 'agent', username: this.hop.user, agent: socket };
     }
     // IdentitiesOnly: the agent may only sign with the configured keys, which it might hold unlocked.
-    const allowed = (await Promise.all(this.hop.identityFiles.map(publicKeyOf))).filter((k): k is Buffer => k !== undefined);
+    const allowed = (await Promise.all(this.hop.identityFiles.map((file) => this.publicKeyOf(file)))).filter((k): k is Buffer => k !== undefined);
     if (allowed.length === 0) return null;
     return { type: 'agent', username: this.hop.user, agent: new IdentitiesOnlyAgent(socket, allowed) };
   }
 
   private async keyMethod(file: string): Promise<AnyAuthMethod | null> {
-    let data: Buffer;
-    try {
-      data = await readFile(file);
-    } catch (err) {
-      if (this.hop.identityFilesConfigured) this.skipped.push(`key ${file}: ${readError(err)}`);
-      return null;
-    }
+    const data = await this.keyData(file);
+    if (!data) return null;
     const parsed = ssh2.utils.parseKey(data);
     if (!(parsed instanceof Error)) return this.publicKeyMethod(file, parsed);
     if (!/no passphrase given/i.test(parsed.message)) {
@@ -177,6 +184,22 @@ export class Authenticator {
     }
     const key = await this.decrypt(file, data);
     return key ? this.publicKeyMethod(file, key) : null;
+  }
+
+  /** The key's bytes, from its file or from the keychain; null (and why, in `skipped`) when there are none. */
+  private async keyData(file: string): Promise<Buffer | null> {
+    const name = keychainKeyName(file);
+    if (name !== null) {
+      const text = await this.readSecret(sshKeySecret(name));
+      if (text === null) this.skipped.push(`key ${file}: the keychain has no entry ${sshKeySecret(name)} (store one with \`hubtray secret ssh-key ${name} FILE\`)`);
+      return text === null ? null : Buffer.from(text, 'utf8');
+    }
+    try {
+      return await readFile(file);
+    } catch (err) {
+      if (this.hop.identityFilesConfigured) this.skipped.push(`key ${file}: ${readError(err)}`);
+      return null;
+    }
   }
 
   private publicKeyMethod(file: string, key: ParsedKey): AnyAuthMethod | null {
@@ -213,6 +236,18 @@ export class Authenticator {
       }
     }
     this.skipped.push(`key ${file}: wrong passphrase ${passphraseTries} times`);
+    return undefined;
+  }
+
+  /** The public half of a key: from its .pub file, or from the key itself when it is not encrypted. */
+  private async publicKeyOf(file: string): Promise<Buffer | undefined> {
+    const name = keychainKeyName(file);
+    const candidates = name !== null ? [this.readSecret(sshKeySecret(name))] : [`${file}.pub`, file].map((f) => readFile(f).catch(() => null));
+    for (const data of candidates) {
+      const text = await data;
+      const key = text !== null && ssh2.utils.parseKey(text);
+      if (key && !(key instanceof Error)) return key.getPublicSSH();
+    }
     return undefined;
   }
 
@@ -336,16 +371,6 @@ class IdentitiesOnlyAgent extends ssh2.OpenSSHAgent {
       cb(err, keys?.filter((key) => 'getPublicSSH' in key && this.allowed.some((allowed) => allowed.equals(key.getPublicSSH()))));
     });
   }
-}
-
-/** The public half of a key file: from its .pub file, or from the file itself when it is not encrypted. */
-async function publicKeyOf(file: string): Promise<Buffer | undefined> {
-  for (const candidate of [`${file}.pub`, file]) {
-    const data = await readFile(candidate).catch(() => undefined);
-    const key = data && ssh2.utils.parseKey(data);
-    if (key && !(key instanceof Error)) return key.getPublicSSH();
-  }
-  return undefined;
 }
 
 async function exists(file: string): Promise<boolean> {
