@@ -2,7 +2,7 @@
 // Outpost; while it still has the lab, rebuild the tunnel through the SSH node on the same local port
 // (ssh_recreate_at_start) and the remote forward on the port the lab knows, so the lab reaches the personal hub again;
 // a lab the Outpost no longer knows is marked stopped.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -23,7 +23,17 @@ beforeAll(async () => {
   client = await writeClientConfig([{ alias: 'node', sshd }]);
   process.env.HUBTRAY_SSH_CONFIG = client.configPath;
   const system = { kind: 'outpost', request_url: outpost.requestUrl, ssh_node: 'node', ssh_username: null, poll_interval: 1 };
-  home = makeHome({ systems: { tunnelled: { ...system, ssh_create_remote_forward: true }, outsourced: { ...system, ssh_recreate_at_start: false } } });
+  // A start's profile (picked in the form) and apply_user_options_hook's answer change its headers and stop_async.
+  const profiled = {
+    kind: 'outpost',
+    request_url: outpost.requestUrl,
+    poll_interval: 1,
+    group_overrides: { fast: { groups: ['fast'], spawner_override: { request_headers: { 'X-Profile': 'fast' }, stop_async: true } } },
+    apply_user_options_hook: { hook: 'sized' },
+    options_form: { fields: [{ name: 'size', type: 'number' }, { name: 'groups', type: 'select', multiple: true, choices: [{ value: 'fast' }] }] },
+  };
+  home = makeHome({ systems: { tunnelled: { ...system, ssh_create_remote_forward: true }, outsourced: { ...system, ssh_recreate_at_start: false }, profiled } });
+  writeFileSync(join(home, 'hooks.mjs'), "export const sized = (spawner, userOptions) => ({ request_headers: { 'X-Size': String(userOptions.size) } });\n");
   h = await openHub(home);
   await storeCredentials(h, outpost.requestUrl, STAND_IN_PASSWORD);
 });
@@ -94,6 +104,21 @@ it('leaves the tunnel to others with ssh_recreate_at_start off: the lab is liste
   expect(after.tunnel.state).toBe('none');
   expect(new URL(after.url as string).port).toBe(outpost.rows().find((r) => r.name === 'out')?.service.split(':')[1]);
   await h.hub.stop({ name: 'out' });
+});
+
+it('polls and stops after a restart with the settings of its start: the profile picked and apply_user_options_hook', async () => {
+  await h.hub.start({ system: 'profiled', name: 'prof', options: { size: 3, groups: ['fast'] } });
+  expect((await h.waitFor('prof', ['running', 'failed'])).reason).toBeNull();
+  const path = `/services/prof/${outpost.rows().find((r) => r.name === 'prof')?.start_id as string}`;
+  await restart();
+  await h.waitFor('prof', ['running']);
+  const since = outpost.requests.length;
+  const after = (method: string) => outpost.requests.slice(since).find((r) => r.method === method && r.path.startsWith(path));
+  await eventually(() => after('GET') !== undefined, 'a poll after the restart');
+  expect(after('GET')?.headers).toMatchObject({ 'x-profile': 'fast', 'x-size': '3' });
+  await h.hub.stop({ name: 'prof' });
+  expect(after('DELETE')?.headers).toMatchObject({ 'x-profile': 'fast', 'x-size': '3', 'execution-type': 'async' });
+  await eventually(() => !outpost.rows().some((r) => r.name === 'prof'), 'the lab stopped at the Outpost');
 });
 
 it('marks a lab stopped that the Outpost no longer knows', async () => {

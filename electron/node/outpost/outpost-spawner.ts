@@ -29,7 +29,7 @@ import { SettingResolver, type HookSpawner } from './resolver.js';
 import { sshNodeTarget } from './ssh-node.js';
 import { normalService, splitService } from './service-address.js';
 import { startBody } from './start-body.js';
-import { groupsForm, startSettings } from './start-settings.js';
+import { groupsForm, overridesOf, startSettings, withOverrides } from './start-settings.js';
 
 /** hubtray has one hub user, the person at this computer; the Outpost counts per-user flavor limits by this id. */
 const USER_ID = 1;
@@ -148,6 +148,8 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
       remote_forward: link.saved,
       api_url: link.apiUrl,
       exit_code: null,
+      user_options: structuredClone(this.userOptions),
+      overrides: overridesOf(this.systemConfig, this.config),
     };
     await request.saveState?.();
 
@@ -276,7 +278,14 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
 
   loadState(state: JsonObject): void {
     this.state = readOutpostState(state);
-    if (this.state) this.draft = { name: this.state.name, startId: this.state.start_id, port: this.state.port };
+    if (!this.state) return;
+    this.draft = { name: this.state.name, startId: this.state.start_id, port: this.state.port };
+    this.userOptions = structuredClone(this.state.user_options);
+    // The start's own settings again; if the system was edited so that they no longer fit, its settings as they are.
+    const started = withOverrides(this.systemConfig, this.state.overrides);
+    if (!started) this.logLines.push('hubtray: the settings this server was started with no longer fit its system; using the system\'s own');
+    this.config = started ?? this.systemConfig;
+    this.settings = new SettingResolver(this.config, this.deps.hooks, () => this.hookSpawner());
   }
 
   clearState(): void {

@@ -34,6 +34,10 @@ export const OutpostState = z.object({
   api_url: z.string(),
   /** The exit code the Outpost reported, once it has. */
   exit_code: z.number().int().nullable().default(null),
+  /** The user options of the start, for the hooks that run after a restart (pre_poll_hook, pre_stop_hook, …). */
+  user_options: z.record(z.string(), z.unknown()).default({}),
+  /** The settings group_overrides and apply_user_options_hook changed for this start (overridesOf). */
+  overrides: z.record(z.string(), z.unknown()).default({}),
 });
 export type OutpostState = z.infer<typeof OutpostState>;
 

@@ -32,6 +32,31 @@ export async function startSettings(config: OutpostSystemConfig, userOptions: Re
   return current as OutpostSystemConfig;
 }
 
+/**
+ * What the start's settings changed against the system's, setting by setting (null: removed), for the server's
+ * state: a hubtray restarted later polls and stops the server with the settings it was started with.
+ */
+export function overridesOf(system: OutpostSystemConfig, start: OutpostSystemConfig): Record<string, unknown> {
+  const changed: Record<string, unknown> = {};
+  const was = system as Record<string, unknown>;
+  const now = start as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(was), ...Object.keys(now)])) {
+    if (JSON.stringify(was[key]) !== JSON.stringify(now[key])) changed[key] = now[key] ?? null;
+  }
+  return changed;
+}
+
+/** The system's settings with a start's overrides (overridesOf) put back; null when they no longer fit the system. */
+export function withOverrides(system: OutpostSystemConfig, overrides: Record<string, unknown>): OutpostSystemConfig | null {
+  const settings: Record<string, unknown> = { ...system };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === null) delete settings[key];
+    else settings[key] = value;
+  }
+  const parsed = OutpostSystem.safeParse(settings);
+  return parsed.success ? parsed.data : null;
+}
+
 /** The form's groups field offering every group group_overrides names (a configured dict only; a hook is asked at a start). */
 export function groupsForm(form: FormSchema, config: OutpostSystemConfig): FormSchema {
   if (isHookRef(config.group_overrides)) return form;
