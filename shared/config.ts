@@ -5,7 +5,7 @@ import { FormSchema } from './forms.js';
 import { SystemName, describeZodError } from './api.js';
 import { ByteSpecification } from './bytes.js';
 import { slurmSettingsShape } from './slurm-settings.js';
-import { outpostSettingsShape } from './outpost-settings.js';
+import { HookRef, outpostSettingsShape } from './outpost-settings.js';
 
 const Seconds = z.number().positive();
 const Command = z.union([z.string().min(1), z.array(z.string()).min(1)]);
@@ -90,8 +90,8 @@ export const JupyterHubSystem = CommonSettings.extend({
   retries: z.number().int().min(1).default(4),
   /** Seconds before the first retry, doubling after each. */
   retry_delay: z.number().min(0).default(4),
-  /** A command run before each launch (the Launcher's pre_launch_hook); a non-zero exit stops the launch. */
-  pre_launch_hook: Command.optional(),
+  /** A function of hooks.mjs run before each launch (the Launcher's callable); it may refuse or change the launch. */
+  pre_launch_hook: HookRef.optional(),
   // hubtray's bound on the whole start; above launch_timeout, so the Launcher's own timeout and message come first.
   start_timeout: Seconds.default(660),
 })

@@ -1,6 +1,9 @@
 // How the browser gets into a server on a hub, the Launcher's way: a token of the server's own (scoped to just that
-// server) goes in the URL, and the single-user server turns it into its login cookie. Where the hub will not issue one,
-// or will not take tokens in URLs (JupyterHub 4.1 and later, by default), the hub's login page opens instead.
+// server) goes in the URL, and the single-user server turns it into its login cookie. Whether a server takes tokens in
+// URLs is its own setting (JUPYTERHUB_ALLOW_TOKEN_IN_URL in its environment, from JupyterHub 4.1; off by default from
+// 5.0), which no hub API reports, so hubtray asks the server itself: one request with the token in its URL, as the
+// browser's would be. Where the hub will not issue a token, or the server turns it away, the hub's login page opens.
+import { request } from 'undici';
 import { HubApiError } from './errors.js';
 import { label } from './api.js';
 import type { HubClient } from './client.js';
@@ -13,6 +16,8 @@ export interface ServerAccess {
   login: { path: string; note: string } | null;
 }
 
+const PROBE_TIMEOUT_MS = 10_000;
+
 export async function serverAccess(client: HubClient, user: string, server: string, serverPath: string): Promise<ServerAccess> {
   const login = (note: string) => ({ path: loginPath(client.address.hubUrl, serverPath), note });
   let issued;
@@ -22,19 +27,40 @@ export async function serverAccess(client: HubClient, user: string, server: stri
     if (!(error instanceof HubApiError) || error.status !== 403) throw error;
     return { token: client.token, tokenId: null, login: login('the hub did not let hubtray create a token for this server, so it opens the hub’s login page; log in there') };
   }
-  const version = await client.api.version().catch(() => '');
-  const refused = version && !takesUrlTokens(version);
+  const refused = await refusesUrlTokens(client, serverPath, issued.token);
   return {
     token: issued.token,
     tokenId: issued.id,
-    login: refused ? login(`JupyterHub ${version} does not take tokens in URLs, so this opens the hub’s login page; log in there`) : null,
+    login: refused
+      ? login(`${refused}, so this opens the hub’s login page; log in there (JUPYTERHUB_ALLOW_TOKEN_IN_URL=1 in the server’s environment lets hubtray log you in)`)
+      : null,
   };
 }
 
-/** JupyterHub 4.1 turned token-in-URL login off by default (JUPYTERHUB_ALLOW_TOKEN_IN_URL). */
-export function takesUrlTokens(version: string): boolean {
-  const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
-  return major < 4 || (major === 4 && minor < 1);
+/**
+ * Why the server would not log a browser in from a token in its URL, or null when it does: it answers the request
+ * and hands out its login cookie. A server that cannot be reached from here is judged by the hub's version and its
+ * default, since the browser will meet the same server.
+ */
+async function refusesUrlTokens(client: HubClient, serverPath: string, token: string): Promise<string | null> {
+  // serverPath is absolute (it has the hub's base_url in it), so only the base's origin counts.
+  const url = new URL(`${serverPath}api/status`, await client.address.publicBase());
+  url.searchParams.set('token', token);
+  try {
+    const res = await request(url, { method: 'GET', headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
+    await res.body.dump();
+    if (res.statusCode === 200 && res.headers['set-cookie'] !== undefined) return null;
+    return `the server turned away a token in its URL (it answered ${res.statusCode})`;
+  } catch {
+    const version = await client.api.version().catch(() => '');
+    return version && !takesUrlTokens(version) ? `JupyterHub ${version} takes no tokens in URLs by default` : null;
+  }
+}
+
+/** JupyterHub 5.0 turned token-in-URL login off by default (4.1 made it a setting, still on). */
+function takesUrlTokens(version: string): boolean {
+  const [major = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
+  return major < 5;
 }
 
 function loginPath(hubUrl: URL, serverPath: string): string {

@@ -26,6 +26,11 @@ export class HubAddress {
     return new URL('hub/api/', url).toString();
   }
 
+  /** The public URL as reachable from this computer (through the SSH host, for a hub behind one). */
+  publicBase(): Promise<URL> {
+    return this.reachable(this.hubUrl);
+  }
+
   /** The browser's way to `path` (an absolute path on the hub, e.g. /user/alice/work/). */
   endpoint(path: string): Endpoint {
     const url = this.hubUrl;

@@ -69,10 +69,15 @@ async function logIn(config: JupyterHubSystemConfig, deps: SpawnerDeps, anonymou
 }
 
 /** The user servers are launched for: `user` when set, else the token's owner. A refused token says what to do. */
-export async function hubUser(client: HubClient, config: JupyterHubSystemConfig): Promise<string> {
+export function hubUser(client: HubClient, config: JupyterHubSystemConfig): Promise<string> {
+  // A named user is checked too, so that a bad token is reported here, with what to do about it.
+  return withTokenAdvice(config, async () => (config.user ? (await client.api.user(config.user)).name : (await client.api.whoAmI()).name));
+}
+
+/** Runs `work`; a token the hub refuses (401/403) is reported with the commands that replace it. */
+export async function withTokenAdvice<T>(config: JupyterHubSystemConfig, work: () => Promise<T>): Promise<T> {
   try {
-    // A named user is checked too, so that a bad token is reported here, with what to do about it.
-    return config.user ? (await client.api.user(config.user)).name : (await client.api.whoAmI()).name;
+    return await work();
   } catch (error) {
     if (!(error instanceof HubApiError) || (error.status !== 401 && error.status !== 403)) throw error;
     const key = hubTokenKey(config);

@@ -1,5 +1,5 @@
-// A server on a JupyterHub, launched the way BinderHub's Launcher launches one (seed 003): optional create_user, the
-// named-server checks, pre_launch_hook, POST .../servers/NAME with the user options, the hub's progress stream until
+// A server on a JupyterHub, launched the way BinderHub's Launcher launches one (seed 003): pre_launch_hook, optional
+// create_user, the named-server checks, POST .../servers/NAME with the user options, the hub's progress stream until
 // ready (within launch_timeout), then a token of the server's own for the browser. The hub runs the server; hubtray
 // polls, opens and stops it through the hub's API.
 import type { JupyterHubSystemConfig } from '../../../shared/config.js';
@@ -9,10 +9,10 @@ import type { SpawnerDeps } from '../systems/system-kind.js';
 import { serverAccess } from './access.js';
 import { HubAddress } from './address.js';
 import { label, serverPath } from './api.js';
-import { connectHub, hubUser, type HubClient } from './client.js';
+import { connectHub, withTokenAdvice, type HubClient } from './client.js';
 import { HubApiError } from './errors.js';
-import { checkLaunch } from './launch-checks.js';
-import { runPreLaunchHook } from './pre-launch-hook.js';
+import { checkLaunch, readLaunchUser } from './launch-checks.js';
+import { runPreLaunchHook, type LaunchArgs } from './pre-launch-hook.js';
 import { followProgress, type HubProgressEvent } from './progress.js';
 import { sleep } from './retry.js';
 import { hubServerState, readHubServerState, type HubServerState } from './server-state.js';
@@ -53,27 +53,34 @@ export class JupyterHubSpawner extends SpawnerBase {
     const config = this.config;
     this.emit({ progress: 5, message: `Connecting to ${config.hub_url}` });
     const client = await this.connect(signal, true);
-    // The token's owner exists by definition; create_user is for a user an admin token launches for.
-    if (config.create_user && config.user) await client.api.createUser(config.user);
-    const user = await hubUser(client, config);
-    const server = config.server_name;
+    const { user, server, userOptions: hubOptions } = await withTokenAdvice(config, () => this.prepare(client, userOptions));
     const what = label(user, server);
-    checkLaunch(config, await client.api.user(user), server);
-    if (config.pre_launch_hook) {
-      this.emit({ progress: 8, message: 'Running pre_launch_hook' });
-      await runPreLaunchHook(config.pre_launch_hook, { hubUrl: config.hub_url, user, server, userOptions }, signal);
-    }
     this.emit({ progress: PROGRESS_FROM, message: `Requesting ${what} from the hub` });
     // From here on the state names the server: a failed start stops it, and discovery knows it is this launch's.
     // Not earlier, so that a launch refused above never stops a server it did not start.
     this.state = { hub: config.hub_url, user, server, url: '', token_id: null, login: null };
-    await client.api.startServer(user, server, this.hubOptions(userOptions));
+    await client.api.startServer(user, server, hubOptions);
     const ready = await this.follow(client, user, server, what);
     const url = ready.url ?? `${this.address.hubUrl.pathname}user/${encodeURIComponent(user)}/${server ? `${encodeURIComponent(server)}/` : ''}`;
     const access = await serverAccess(client, user, server, url);
     this.state = { hub: config.hub_url, user, server, url, token_id: access.tokenId, login: access.login };
     this.emit({ progress: PROGRESS_TO, message: `The hub says ${what} is ready at ${url}` });
     return { ...(this.endpoint() as Endpoint), token: access.token };
+  }
+
+  /**
+   * Everything before the hub is asked for the server: the user, pre_launch_hook (which may change the launch),
+   * create_user, and the checks. Nothing on the hub has changed when this throws, except a user create_user made.
+   */
+  private async prepare(client: HubClient, userOptions: UserOptions): Promise<LaunchArgs> {
+    const config = this.config;
+    const user = config.user ?? (await client.api.whoAmI()).name;
+    if (config.pre_launch_hook) this.emit({ progress: 7, message: 'Running pre_launch_hook' });
+    const args = await runPreLaunchHook(config, this.deps.hooks, { user, server: config.server_name, userOptions: this.hubOptions(userOptions) });
+    // The token's owner exists by definition: create_user is for another user (an admin token acting for them).
+    if (config.create_user && (config.user || args.user !== user)) await client.api.createUser(args.user);
+    checkLaunch(config, await readLaunchUser(client, args.user, config.create_user), args.server);
+    return args;
   }
 
   /** The hub's progress events, relayed on hubtray's scale; resolves with the ready event, throws on failure. */

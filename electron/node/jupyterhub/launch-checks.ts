@@ -1,13 +1,26 @@
-// The Launcher's checks before it asks the hub for a server: not one that already runs, and not a named server past
-// named_server_limit_per_user. The hub would refuse too, but later and in its own words; this says what to do.
+// The Launcher's checks before it asks the hub for a server: a user that exists, not a server that already runs, and
+// not a named server past named_server_limit_per_user. The hub would refuse too, but later and in its own words; this says what to do.
 import type { JupyterHubSystemConfig } from '../../../shared/config.js';
 import { label } from './api.js';
+import type { HubClient } from './client.js';
+import { HubApiError } from './errors.js';
 import type { UserModel } from './models.js';
 
 export class LaunchRefused extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'LaunchRefused';
+  }
+}
+
+/** The user the launch is for, with its servers; a user the hub does not have (or hide from this token) says so. */
+export async function readLaunchUser(client: HubClient, name: string, createUser: boolean): Promise<UserModel> {
+  try {
+    return await client.api.user(name);
+  } catch (error) {
+    if (!(error instanceof HubApiError) || error.status !== 404) throw error;
+    const remedy = createUser ? 'the hub did not let hubtray create it' : 'set create_user (with an admin token) to have hubtray create it';
+    throw new LaunchRefused(`the hub has no user ${name} that this API token can see (${error.message}); ${remedy}`);
   }
 }
 
