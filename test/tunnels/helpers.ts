@@ -1,8 +1,12 @@
-// Small tools shared by the tunnel fault tests: requests on fresh connections (as a browser opening a new one) and
-// timing how long until something works again.
+// Small tools shared by the tunnel fault tests: a far host of a test file's own, requests on fresh connections (as a
+// browser opening a new one) and timing how long until something works again.
 import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startNetnsHost, type NetnsHost } from '../fixtures/netns-host.js';
+import { writeClientConfig, type ClientConfig } from '../fixtures/sshd.js';
+import { closeTestPools } from '../ssh/test-pool.js';
 
 export { sleep };
 
@@ -74,4 +78,26 @@ export async function echoServer(): Promise<{ port: number; close: () => Promise
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A network-namespace host, alias 'far' in a client config of its own, made before the calling file's tests and
+ * removed after them (the pools each test made are closed after it). The returned function gives it, or why this
+ * machine cannot make one.
+ */
+export function farHostForThisFile(options: { jupyter?: boolean } = {}): () => { host: NetnsHost; config: ClientConfig } | string {
+  let host: NetnsHost | string = 'the far host was not started';
+  let config: ClientConfig | undefined;
+  beforeAll(async () => {
+    host = await startNetnsHost(options);
+    if (typeof host === 'string') return;
+    config = await writeClientConfig([], { trust: true });
+    await host.addTo(config, 'far');
+  });
+  afterEach(closeTestPools);
+  afterAll(async () => {
+    if (typeof host === 'object') await host.stop();
+    await config?.cleanup();
+  });
+  return () => (typeof host === 'string' ? host : config ? { host, config } : 'the far host has no client config');
 }

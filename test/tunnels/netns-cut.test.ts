@@ -3,30 +3,16 @@
 // Jupyter kernel's websocket reconnects to a kernel that kept its state.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import WebSocket from 'ws';
 import type { TunnelHealth } from '../../shared/api.js';
 import { watchNetwork } from '../../electron/node/ssh/ssh-pool.js';
-import { startNetnsHost, type NetnsHost } from '../fixtures/netns-host.js';
-import { sshTarget, writeClientConfig, type ClientConfig } from '../fixtures/sshd.js';
-import { closeTestPools, testPool } from '../ssh/test-pool.js';
-import { httpGet, secondsUntilWorks, sleep, until } from './helpers.js';
+import { sshTarget } from '../fixtures/sshd.js';
+import { testPool } from '../ssh/test-pool.js';
+import { farHostForThisFile, httpGet, secondsUntilWorks, sleep, until } from './helpers.js';
 
 const cutSeconds = 30;
-let host: NetnsHost | string;
-let config: ClientConfig | undefined;
-
-beforeAll(async () => {
-  host = await startNetnsHost({ jupyter: true });
-  if (typeof host === 'string') return;
-  config = await writeClientConfig([], { trust: true });
-  await host.addTo(config, 'far');
-});
-afterEach(closeTestPools);
-afterAll(async () => {
-  if (typeof host === 'object') await host.stop();
-  await config?.cleanup();
-});
+const far = farHostForThisFile({ jupyter: true });
 
 /** A kernel's websocket, speaking just enough of the Jupyter messaging protocol to run code and read its output. */
 class KernelChannels {
@@ -90,9 +76,11 @@ class KernelChannels {
 }
 
 test(`a ${cutSeconds} s link cut: the tunnel comes back on the same port within 2 s, and the kernel's websocket reconnects to a kernel that kept its state`, async (ctx) => {
-  if (typeof host === 'string') return ctx.skip(host);
+  const setup = far();
+  if (typeof setup === 'string') return ctx.skip(setup);
+  const { host, config } = setup;
   const { jupyter, hostInterface } = host;
-  if (!jupyter || !config) throw new Error('the fixture started no Jupyter');
+  if (!jupyter) throw new Error('the fixture started no Jupyter');
   const headers = { Authorization: `token ${jupyter.token}` };
   // The product's defaults: keepalive every 5 s, 3 unanswered; 15 s to connect.
   const target = sshTarget('far', { connectTimeoutSeconds: 15, keepaliveIntervalSeconds: 5, keepaliveCountMax: 3 });

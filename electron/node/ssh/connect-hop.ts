@@ -14,6 +14,8 @@ export interface HopOptions {
   /** A channel opened through the previous jump host; without it, a TCP connection is made. */
   sock?: Duplex;
   connectTimeoutMs: number;
+  /** Called once this hop's own TCP connection (not a channel through a jump host) is made. */
+  tcpConnected?: () => void;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
   auth: Omit<AuthContext, 'duringPrompt' | 'abort'>;
@@ -36,7 +38,10 @@ export async function connectHop(options: HopOptions): Promise<Client> {
   // delayed ACK: 40 ms per round trip. OpenSSH sets it too. Later ProxyJump hops ride inside this socket.
   const sock = options.sock ?? net.connect({ host: hop.hostname, port: hop.port, noDelay: true });
   let reached = options.sock !== undefined;
-  sock.once('connect', () => (reached = true));
+  sock.once('connect', () => {
+    reached = true;
+    options.tcpConnected?.();
+  });
 
   return new Promise<Client>((resolve, reject) => {
     let settled = false;

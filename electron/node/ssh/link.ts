@@ -2,8 +2,8 @@
 // connection. While forwards hold the link (they stand for servers that may still run), a dropped connection is
 // rebuilt in the background with capped exponential backoff and jitter, for as long as it takes, unless the error
 // needs the user (a refused login, a changed host key, a config error). A wake or a network change probes the
-// connection at once instead of waiting for keepalives to time out. Each target has its own link, so a dead host
-// never delays another host's tunnels.
+// connection at once instead of waiting for keepalives to time out, and so does demand for a reconnect whose TCP
+// connect is stuck in SYN backoff. Each target has its own link, so a dead host never delays another host's tunnels.
 import type { TunnelHealth } from '../../../shared/api.js';
 import type { SshConnection } from './connection.js';
 import { errorMessage, SshError } from './errors.js';
@@ -18,6 +18,11 @@ const jitter = 0.2;
 export const demandSpacingMs = 500;
 /** How long a probe waits for an answer before the connection counts as dead. */
 export const probeTimeoutMs = 2500;
+/**
+ * A TCP connect unanswered for this long is waiting out the kernel's SYN backoff (resends 1 s after the first SYN,
+ * then further and further apart), so a path that has just come back would only be noticed at the next resend.
+ */
+export const stuckConnectMs = 1000;
 
 /**
  * The wait before retry `step` (0 after a success or a wake): about 0.25, 1, 2, 4, 8, 16, then 30 s for good. Each
@@ -28,19 +33,41 @@ export function reconnectDelayMs(step: number, random: () => number = Math.rando
   return Math.round(base * 1000 * (1 - jitter * random()));
 }
 
+/** What the link gives each try at a login. */
+export interface LoginTry {
+  /** Aborted when the link gives this try up for a fresh TCP connect. */
+  signal: AbortSignal;
+  /** To be called when the TCP connection to the first hop is made: from then on the try is never given up. */
+  tcpConnected: () => void;
+}
+
 export interface LinkOptions {
   /** The target, for the log. */
   label: string;
   /** Logs in to the target, through every hop of its chain. */
-  open: () => Promise<SshConnection>;
+  open: (login: LoginTry) => Promise<SshConnection>;
   log: (line: string) => void;
+}
+
+interface Outcome {
+  resolve: (connection: SshConnection) => void;
+  reject: (err: unknown) => void;
+}
+
+/** The pending attempt's try at a login; an attempt makes a fresh try when this one's TCP connect is stuck. */
+interface TryState {
+  started: number;
+  tcpConnected: boolean;
+  giveUp: AbortController;
+  outcome: Outcome;
 }
 
 export class Link {
   private current: SshConnection | undefined;
   private pending: Promise<SshConnection> | undefined;
+  private currentTry: TryState | undefined;
   /** Callers waiting for a retry that is scheduled but has not started. */
-  private waiting: { promise: Promise<SshConnection>; resolve: (c: SshConnection) => void; reject: (e: unknown) => void } | undefined;
+  private waiting: (Outcome & { promise: Promise<SshConnection> }) | undefined;
   private timer: NodeJS.Timeout | undefined;
   // On the monotonic clock: a wall clock set back must not postpone a retry.
   private timerAt = 0;
@@ -65,13 +92,19 @@ export class Link {
     return () => this.listeners.delete(listener);
   }
 
-  /** The live connection; otherwise the outcome of the next attempt, which this demand brings forward. */
+  /**
+   * The live connection; otherwise the outcome of the next attempt, which this demand brings forward (or, if its TCP
+   * connect is stuck, makes afresh).
+   */
   connect(): Promise<SshConnection> {
     if (this.closed) return Promise.reject(closedError());
     // Its close event may still be on its way.
     if (this.current?.closed) this.dropped(this.current, this.current.lostError());
     if (this.current) return Promise.resolve(this.current);
-    if (this.pending) return this.pending;
+    if (this.pending) {
+      this.connectAfresh('a new request');
+      return this.pending;
+    }
     const delay = this.notBefore - performance.now();
     if (delay <= 0) return this.startAttempt();
     if (this.schedule(delay) && this.status.state === 'reconnecting') this.setHealth({ ...this.status, nextTryInSeconds: seconds(delay) });
@@ -96,8 +129,8 @@ export class Link {
   }
 
   /**
-   * After a wake or a network change: a connection that does not answer within probeTimeoutMs is dropped, and a
-   * link waiting to retry retries now; either way the backoff starts over.
+   * After a wake or a network change: a connection that does not answer within probeTimeoutMs is dropped, a link
+   * waiting to retry retries now, and an attempt stuck in its TCP connect connects afresh; the backoff starts over.
    */
   async probe(reason: string): Promise<void> {
     this.step = 0;
@@ -109,6 +142,8 @@ export class Link {
       );
     } else if (this.timer) {
       void this.startAttempt();
+    } else {
+      this.connectAfresh(reason);
     }
   }
 
@@ -130,7 +165,7 @@ export class Link {
     if (this.status.state === 'reconnecting' || this.status.state === 'failed') {
       this.setHealth({ state: 'reconnecting', attempt: this.attempt, lastError: this.status.lastError });
     }
-    const attempt = this.options.open().then(
+    const attempt = new Promise<SshConnection>((resolve, reject) => this.tryLogin({ resolve, reject })).then(
       (connection) => this.connected(connection),
       (err: unknown) => {
         this.failed(err, started);
@@ -146,8 +181,40 @@ export class Link {
     return attempt;
   }
 
+  private tryLogin(outcome: Outcome): void {
+    const state: TryState = { started: performance.now(), tcpConnected: false, giveUp: new AbortController(), outcome };
+    this.currentTry = state;
+    const { signal } = state.giveUp;
+    // A try given up no longer speaks for the attempt; should it have logged in all the same, its connection goes.
+    this.options.open({ signal, tcpConnected: () => (state.tcpConnected = true) }).then(
+      (connection) => {
+        if (signal.aborted) void connection.end();
+        else outcome.resolve(connection);
+      },
+      (err: unknown) => {
+        if (!signal.aborted) outcome.reject(err);
+      },
+    );
+  }
+
+  /**
+   * Demand or a probe while the pending try's TCP connect has gone unanswered for stuckConnectMs: a fresh connect,
+   * whose SYN a path that is back answers at once, replaces it. Only the TCP connect is cut short: a login under way,
+   * however slow its link, goes on.
+   */
+  private connectAfresh(reason: string): void {
+    const stuck = this.currentTry;
+    if (!stuck || stuck.tcpConnected) return;
+    const waited = performance.now() - stuck.started;
+    if (waited < stuckConnectMs) return;
+    this.options.log(`ssh: ${this.options.label}: no answer to the TCP connect for ${seconds(waited)} s; connecting afresh after ${reason}`);
+    stuck.giveUp.abort();
+    this.tryLogin(stuck.outcome);
+  }
+
   private connected(connection: SshConnection): SshConnection {
     this.pending = undefined;
+    this.currentTry = undefined;
     if (this.closed) {
       void connection.end();
       throw closedError();
@@ -163,6 +230,7 @@ export class Link {
 
   private failed(err: unknown, started: number): void {
     this.pending = undefined;
+    this.currentTry = undefined;
     if (this.closed) return;
     this.notBefore = started + demandSpacingMs;
     const lastError = errorMessage(err);

@@ -8,7 +8,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { openConnection, type SshConnection } from './connection.js';
 import { SshError } from './errors.js';
 import { abortable, runCommand, stopSignal, type ExecOptions, type ExecResult } from './exec.js';
-import { demandSpacingMs, Link } from './link.js';
+import { demandSpacingMs, Link, type LoginTry } from './link.js';
 import { openLocalForward, type LocalForward } from './local-forward.js';
 import { openRemoteForward, type RemoteForward } from './remote-forward.js';
 import { resolveChain } from './ssh-config.js';
@@ -130,15 +130,16 @@ export class SshPool {
       entry.target = target;
       return entry.link;
     }
-    const link = new Link({ label: target.host, open: () => this.open(this.links.get(key)?.target ?? target), log: this.log });
+    const link = new Link({ label: target.host, open: (login) => this.open(this.links.get(key)?.target ?? target, login), log: this.log });
     this.links.set(key, { link, target });
     return link;
   }
 
-  private async open(target: SshTarget): Promise<SshConnection> {
+  private async open(target: SshTarget, login: LoginTry): Promise<SshConnection> {
     const chain = await resolveChain(target, this.configPath);
     return openConnection(chain, {
       connectTimeoutMs: target.connectTimeoutSeconds * 1000,
+      tcpConnected: login.tcpConnected,
       keepaliveIntervalMs: target.keepaliveIntervalSeconds * 1000,
       keepaliveCountMax: target.keepaliveCountMax,
       auth: {
@@ -146,7 +147,7 @@ export class SshPool {
         secrets: this.options.secrets,
         agentSocket: this.options.agentSocket ?? process.env.SSH_AUTH_SOCK,
         log: this.log,
-        signal: this.shutdown.signal,
+        signal: AbortSignal.any([this.shutdown.signal, login.signal]),
       },
     });
   }
