@@ -135,3 +135,37 @@ Host bastion
     expect(error).toMatchObject({ code: 'config', message: expect.stringMatching(message) });
   });
 });
+
+describe('Ciphers', () => {
+  const ciphersOf = async (text: string) => (await resolveChain(sshTarget('box'), await configWith(text)))[0]?.ciphers;
+
+  test.each([
+    ['aes128-ctr,aes256-gcm@openssh.com', ['aes128-ctr', 'aes256-gcm@openssh.com']],
+    ['+aes128-cbc', { append: ['aes128-cbc'] }],
+    ['-chacha20-poly1305@openssh.com,aes192-ctr', { remove: ['chacha20-poly1305@openssh.com', 'aes192-ctr'] }],
+    // ssh2 would skip a name already in its defaults; removed first, it moves to the head.
+    ['^aes256-ctr,aes128-cbc', { remove: ['aes256-ctr', 'aes128-cbc'], prepend: ['aes256-ctr', 'aes128-cbc'] }],
+  ])('OpenSSH form %j becomes ssh2 algorithms.cipher %j', async (value, expected) => {
+    expect(await ciphersOf(`Host box\n  Ciphers ${value}\n`)).toEqual(expected);
+  });
+
+  test('a removal may use wildcards, matched against what ssh2 supports; the first Ciphers wins; unset leaves ssh2 its defaults', async () => {
+    expect(await ciphersOf('Host box\n  Ciphers -aes*-cbc,arcfour*\nHost *\n  Ciphers aes128-ctr\n')).toEqual({
+      remove: ['aes256-cbc', 'aes192-cbc', 'aes128-cbc'],
+    });
+    expect(await ciphersOf('Host *\n  Ciphers aes128-ctr\n')).toEqual(['aes128-ctr']);
+    expect(await ciphersOf('Host box\n  Port 22\n')).toBeUndefined();
+  });
+
+  test.each([
+    ['aes128-ctr,rijndael-cbc@lysator.liu.se', /box: Ciphers in the ssh config names "rijndael-cbc@lysator\.liu\.se", which .*ssh2.* does not support here; it supports .*aes128-gcm@openssh\.com/],
+    ['+arcfour', /box: .*"arcfour"/],
+    ['^aes*', /box: .*"aes\*"/],
+    ['-nonesuch', /box: .*"nonesuch"/],
+    ['+', /box: Ciphers in the ssh config names no cipher/],
+  ])('a cipher ssh2 cannot use is a config error naming the host and the cipher: %j', async (value, message) => {
+    const error = await ciphersOf(`Host box\n  Ciphers ${value}\n`).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(SshError);
+    expect(error).toMatchObject({ code: 'config', message: expect.stringMatching(message) });
+  });
+});

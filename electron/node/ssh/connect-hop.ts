@@ -3,7 +3,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { Client, ServerHostKeyAlgorithm, VerifyCallback } from 'ssh2';
+import type { AlgorithmList, Algorithms, CipherAlgorithm, Client, ServerHostKeyAlgorithm, VerifyCallback } from 'ssh2';
 import { Authenticator, type AuthContext } from './auth.js';
 import { errorMessage, SshError, unreachableError } from './errors.js';
 import { KnownHosts, verifyHostKey } from './known-hosts.js';
@@ -87,7 +87,7 @@ export async function connectHop(options: HopOptions): Promise<Client> {
         authContext.log(`ssh: ${where}: ${err.message}`);
         return;
       }
-      fail(fatal ?? classify(err, where, auth));
+      fail(fatal ?? classify(err, hop, auth));
     });
     const closed = () => fail(fatal ?? new SshError('unreachable', `${where} closed the connection during login`));
     // A transport through a jump host is a channel, which may end without a 'close'.
@@ -95,6 +95,10 @@ export async function connectHop(options: HopOptions): Promise<Client> {
     client.on('close', closed);
 
     const knownTypes = knownHosts.knownKeyTypes(hop.hostname, hop.port).flatMap(hostKeyAlgorithms);
+    const algorithms: Algorithms = {
+      ...(hop.ciphers ? { cipher: hop.ciphers as AlgorithmList<CipherAlgorithm> } : {}),
+      ...(knownTypes.length > 0 ? { serverHostKey: { prepend: knownTypes } as AlgorithmEdit } : {}),
+    };
     client.connect({
       sock,
       username: hop.user,
@@ -102,7 +106,7 @@ export async function connectHop(options: HopOptions): Promise<Client> {
       keepaliveInterval: options.keepaliveIntervalMs,
       keepaliveCountMax: options.keepaliveCountMax,
       authHandler: auth.handler,
-      ...(knownTypes.length > 0 ? { algorithms: { serverHostKey: { prepend: knownTypes } as AlgorithmEdit } } : {}),
+      algorithms,
       hostVerifier: (key: Buffer, verify: VerifyCallback) => {
         verifyHostKey(knownHosts, hop.hostname, hop.port, key, authContext.log).then(
           () => verify(true),
@@ -116,7 +120,15 @@ export async function connectHop(options: HopOptions): Promise<Client> {
   });
 }
 
-function classify(err: Ssh2Error, where: string, auth: Authenticator): SshError {
+function classify(err: Ssh2Error, hop: HostSettings, auth: Authenticator): SshError {
+  const where = `${hop.hostname}:${hop.port}`;
+  if (/no matching .*cipher/.test(err.message)) {
+    // Retrying cannot help: one side's Ciphers has to change.
+    const offered = hop.ciphers ? `the ciphers that Ciphers for ${hop.alias} in the ssh config leaves` : "ssh2's default ciphers";
+    return new SshError('config', `${where} accepts none of ${offered} (${err.message}); set Ciphers for ${hop.alias} in the ssh config to one the server offers`, {
+      cause: err,
+    });
+  }
   switch (err.level) {
     case 'client-socket':
     case 'client-dns':

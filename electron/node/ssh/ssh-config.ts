@@ -2,9 +2,11 @@
 // through (jump hosts first, the target last). The config is read anew for every connection, so edits apply on the
 // next reconnect without a restart.
 import { readFile, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import SSHConfig from 'ssh-config';
+import type { CipherAlgorithm } from 'ssh2';
 import { SshError } from './errors.js';
 import type { SshTarget } from './ssh-target.js';
 
@@ -24,7 +26,24 @@ export interface HostSettings {
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
   hashKnownHosts: boolean;
+  /** Ciphers from the config; unset means ssh2's defaults. */
+  ciphers?: CipherSetting;
 }
+
+/**
+ * OpenSSH's Ciphers in the form ssh2's `algorithms.cipher` takes: a list that replaces ssh2's defaults, or an edit of
+ * them.
+ */
+export type CipherSetting =
+  | CipherAlgorithm[]
+  | { append: CipherAlgorithm[] }
+  | { remove: CipherAlgorithm[] }
+  | { remove: CipherAlgorithm[]; prepend: CipherAlgorithm[] };
+
+// The ciphers ssh2 can use with this process's crypto library (it leaves out what OpenSSL or BoringSSL lacks). Its
+// typings do not export the list.
+const supportedCiphers = (createRequire(import.meta.url)('ssh2/lib/protocol/constants.js') as { SUPPORTED_CIPHER: CipherAlgorithm[] })
+  .SUPPORTED_CIPHER;
 
 const defaultIdentityNames = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 const maxIncludeDepth = 16;
@@ -106,10 +125,48 @@ function resolveHost(config: SSHConfig, alias: string, explicit: Explicit): { se
       .map(expand),
     hashKnownHosts: yes(one('hashknownhosts')),
   };
+  const ciphers = one('ciphers');
+  if (ciphers !== undefined) settings.ciphers = parseCiphers(ciphers, alias);
   if (identityAgent !== undefined) {
     settings.identityAgent = identityAgent === 'SSH_AUTH_SOCK' || identityAgent === 'none' ? identityAgent : expand(identityAgent);
   }
   return { settings, proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump : undefined };
+}
+
+/**
+ * OpenSSH's forms: `a,b` replaces the defaults, `+a,b` appends to them, `-a,b` removes from them (`*` and `?`
+ * allowed), `^a,b` puts them first. A name ssh2 cannot use is a config error rather than a login that fails later.
+ */
+export function parseCiphers(value: string, alias: string): CipherSetting {
+  const form = /^[-+^]/.test(value) ? value.charAt(0) : '';
+  const names = value
+    .slice(form.length)
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  if (names.length === 0) throw new SshError('config', `${alias}: Ciphers in the ssh config names no cipher`);
+  const supported = (name: string): CipherAlgorithm => {
+    const cipher = supportedCiphers.find((known) => known === name);
+    if (cipher) return cipher;
+    throw new SshError(
+      'config',
+      `${alias}: Ciphers in the ssh config names "${name}", which hubtray's SSH library (ssh2) does not support here; it supports ${supportedCiphers.join(', ')}`,
+    );
+  };
+  if (form === '-') {
+    // Removing a pattern that matches nothing is harmless, as in OpenSSH.
+    return { remove: names.flatMap((name) => (/[*?]/.test(name) ? supportedCiphers.filter((c) => wildcard(name).test(c)) : [supported(name)])) };
+  }
+  const ciphers = names.map(supported);
+  if (form === '+') return { append: ciphers };
+  // ssh2's prepend skips a name already in its list; removed first, each moves to the head, as in OpenSSH.
+  if (form === '^') return { remove: ciphers, prepend: ciphers };
+  return ciphers;
+}
+
+/** `*` and `?` as OpenSSH's patterns mean them, everything else literal. */
+function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
 }
 
 /** `[user@]host[:port]`, `[v6addr]:port` or `ssh://[user@]host[:port]`, as ProxyJump accepts. */
@@ -201,7 +258,7 @@ async function globFiles(patterns: string): Promise<string[]> {
       found.push(pattern);
       continue;
     }
-    const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+    const re = wildcard(base);
     const names = await readdir(dir).catch(() => [] as string[]);
     found.push(...names.filter((name) => re.test(name)).sort().map((name) => path.join(dir, name)));
   }
