@@ -3,6 +3,7 @@
 // is launched or even saved.
 import type { ConnectionReport } from '../../../shared/api.js';
 import type { SystemConfig } from '../../../shared/config.js';
+import { testHubConnection } from '../jupyterhub/connection-test.js';
 import { shellQuote } from '../ssh/shell-quote.js';
 import { LocalHost } from '../spawners/local-host.js';
 import type { ShellHost } from '../spawners/shell-spawner.js';
@@ -11,6 +12,7 @@ import { sshTarget } from '../systems/ssh.js';
 import type { SpawnerDeps } from '../systems/system-kind.js';
 
 export async function testConnection(system: SystemConfig, deps: SpawnerDeps): Promise<ConnectionReport> {
+  if (system.kind === 'jupyterhub') return testHubConnection(system, deps);
   const host = shellHost(system, deps);
   if (!host || !('cmd' in system)) return { ok: false, message: `hubtray cannot test a ${system.kind} system by itself yet; start a server on it to try it` };
   // The spawner's own default, so the test checks what a start would run.

@@ -49,6 +49,15 @@ export class JupyterHubApi {
     });
   }
 
+  /**
+   * Whether the hub has named servers on, asked without changing anything: a stop of a server that does not exist is
+   * refused with 400 when they are off and 404 when they are on. Null when the hub answers neither.
+   */
+  async namedServersEnabled(user: string, absentServer: string): Promise<boolean | null> {
+    const reply = await this.rest.call(serverPath(user, absentServer), { method: 'DELETE', accept: [400, 404], what: `see whether ${user} may have named servers` });
+    return reply.status === 404 ? true : reply.status === 400 && /named servers are not enabled/i.test(JSON.stringify(reply.json)) ? false : null;
+  }
+
   async createToken(user: string, request: TokenRequest): Promise<TokenModel> {
     const reply = await this.rest.call(`users/${enc(user)}/tokens`, { method: 'POST', body: request, what: `create a token for ${user}` });
     return parseModel(TokenModel, reply.json, 'POST /hub/api/users/NAME/tokens');

@@ -18,3 +18,21 @@ export function describeRefusal(status: number, hubMessage: string, what: string
   }
   return `the hub answered ${status} to ${what}${said}`;
 }
+
+// Node's names for a certificate it does not trust (expired, self-signed, for another name, from an unknown CA).
+const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+/** Whether a connection failed on the hub's TLS certificate: that is not worth another try. */
+export function isCertificateError(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CERTIFICATE_CODES.test(code);
+}
+
+/** A failed connection in words; a refused certificate says what to do about it. */
+export function describeConnectionError(error: Error): string {
+  if (!isCertificateError(error)) return error.message;
+  return (
+    `its TLS certificate is not trusted (${error.code}: ${error.message}); if the hub's certificate comes from your ` +
+    `organisation's own CA, start hubtray with NODE_EXTRA_CA_CERTS=/path/to/that-ca.pem`
+  );
+}

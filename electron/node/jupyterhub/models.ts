@@ -20,6 +20,8 @@ export const UserModel = z.object({
   kind: z.string().optional(),
   /** Keyed by server name; '' is the default server. Only active servers unless include_stopped_servers is asked. */
   servers: z.record(z.string(), ServerModel).default({}),
+  /** From GET /hub/api/user: what the token asking may do. */
+  scopes: z.array(z.string()).optional(),
 });
 export type UserModel = z.infer<typeof UserModel>;
 

@@ -1,8 +1,8 @@
-// JupyterHub's REST API (/hub/api) with the Launcher's retries: connection errors, 5xx and 429 are retried, anything
-// else is the hub's answer and goes straight to the caller. Every error names what was being done and quotes the
+// JupyterHub's REST API (/hub/api) with the Launcher's retries: connection errors (but an untrusted certificate), 5xx
+// and 429 are retried, anything else is the hub's answer and goes straight to the caller. Every error names what was being done and quotes the
 // hub's own message; the token never appears in one.
 import { request, type Dispatcher } from 'undici';
-import { describeRefusal, HubApiError } from './errors.js';
+import { describeConnectionError, describeRefusal, HubApiError, isCertificateError } from './errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
 
 export interface HubRestOptions extends RetryPolicy {
@@ -84,7 +84,8 @@ export class HubRest {
       });
     } catch (error) {
       this.options.signal?.throwIfAborted();
-      throw new Transient(new HubApiError(`could not reach the hub at ${base} to ${call.what}: ${(error as Error).message}`, null));
+      const failure = new HubApiError(`could not reach the hub at ${base} to ${call.what}: ${describeConnectionError(error as Error)}`, null);
+      throw isCertificateError(error) ? failure : new Transient(failure);
     }
   }
 
