@@ -113,8 +113,23 @@ export const outpostSettingsShape = {
   custom_port: hookable(z.number().int().min(0).max(65535)).default(0),
   dns_name_template: z.string().default('{name}.{namespace}.svc.cluster.local'),
   svc_name_template: z.string().default('jupyter-{username}--{servername}'),
-  /** PEM files sent as the start body's `certs` (the seed's internal_ssl); the lab then serves https. */
-  certs: z.object({ keyfile: z.string().min(1), certfile: z.string().min(1), cafile: z.string().min(1) }).strict().optional(),
+  /**
+   * PEM files sent as the start body's `certs` (the seed's internal_ssl): the lab's key and certificate, and the CAs
+   * it trusts for clients. The lab then serves https to clients holding a certificate those CAs signed; hubtray
+   * trusts `cafile` (with additional_cafile) for the lab's certificate and presents client_certfile/client_keyfile,
+   * by default the lab's own certificate and key.
+   */
+  certs: z
+    .object({
+      keyfile: z.string().min(1),
+      certfile: z.string().min(1),
+      cafile: z.string().min(1),
+      client_keyfile: z.string().min(1).optional(),
+      client_certfile: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((c) => (c.client_keyfile === undefined) === (c.client_certfile === undefined), 'client_keyfile and client_certfile go together')
+    .optional(),
   additional_cafile: z.string().min(1).optional(),
 
   // --- where the lab reaches hubtray's personal hub API ---

@@ -128,8 +128,19 @@ function parseJson(text: string): unknown {
   }
 }
 
+// Node's codes for a certificate chain that does not lead to a trusted CA.
+const UNTRUSTED = /^(UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED)$/;
+
 function reason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  // undici reports a TLS failure as the error itself, a connection failure as its cause.
+  const tls = cause ?? (error as { code?: string; message?: string });
+  const code = tls.code;
+  if (code && UNTRUSTED.test(code)) {
+    return `${code}: the Outpost's certificate is not signed by a certificate authority hubtray trusts; set ca_certs in request_kwargs to the PEM file of the CA that signed it (validate_cert: false skips the check, and with it the protection TLS gives)`;
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `${code}: ${tls.message ?? ''}; use a host name the Outpost's certificate is for in request_url`;
+  if (code === 'CERT_HAS_EXPIRED') return `${code}: the Outpost's certificate has expired; its administrator must renew it`;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 

@@ -22,6 +22,7 @@ import { OutpostError } from './errors.js';
 import { flavorForm, fullFlavor } from './flavors.js';
 import { linkLabToHub, reopenForward } from './hub-link.js';
 import { labEnv } from './lab-env.js';
+import { openLabRelay, type LabRelay } from './lab-tls.js';
 import { PROGRESS_FROM, progressEvent, textOf } from './lab-events.js';
 import { OutpostApi } from './outpost-api.js';
 import { readOutpostState, type OutpostState } from './outpost-state.js';
@@ -53,6 +54,7 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
   private draft = { name: '', startId: '', port: 0 };
   private registration: RegisteredServer | null = null;
   private remoteForward: RemoteForward | null = null;
+  private relay: LabRelay | null = null;
   private starting: Starting | null = null;
   private pollSeconds: number | null = null;
   private reachDirectly = false;
@@ -145,6 +147,7 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
       path: `/user/${user}/${encodeURIComponent(name)}/`,
       https,
       via,
+      relay_port: null,
       remote_forward: link.saved,
       api_url: link.apiUrl,
       exit_code: null,
@@ -173,6 +176,7 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     }
     if (this.settings.has('update_start_response')) service = String(await this.settings.run('update_start_response', service));
     await this.located(service);
+    await this.openRelay();
     await request.saveState?.();
     return this.endpoint() as Endpoint;
   }
@@ -181,6 +185,7 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
   async poll(): Promise<number | null> {
     if (!this.state) return 0;
     await this.attach();
+    await this.openRelay().catch((error: unknown) => this.note(`hubtray: could not open the TLS relay to the lab: ${errorText(error)}`));
     if (this.settings.has('pre_poll_hook')) {
       const answer = await this.settings.run('pre_poll_hook');
       // True: unknown, ask the Outpost. False: unknown, but keep it running. An integer: its exit code. None: running.
@@ -235,6 +240,10 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
   endpoint(): Endpoint | null {
     const state = this.state;
     if (!state?.service) return null;
+    if (this.relayed()) {
+      const port = this.relay?.port ?? state.relay_port;
+      return port ? { host: '127.0.0.1', port, protocol: 'http:', path: state.path } : null;
+    }
     const { host, port } = splitService(state.service);
     return {
       host,
@@ -350,7 +359,42 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     }
   }
 
+  /** With certs, the lab is reached through its TLS relay (lab-tls.ts): opened at the start, and again after a restart. */
+  private async openRelay(): Promise<void> {
+    const state = this.state;
+    if (!state?.service || !this.relayed() || this.relay) return;
+    const relay = await openLabRelay(this.config, {
+      pool: this.deps.pool,
+      via: this.reachDirectly ? null : state.via,
+      lab: splitService(state.service),
+      port: state.relay_port ?? 0,
+      onError: (message) => this.note(message),
+    });
+    const release = this.deps.personalHub.hold(relay);
+    this.relay = {
+      port: relay.port,
+      close: async () => {
+        release();
+        await relay.close();
+      },
+    };
+    state.relay_port = relay.port;
+  }
+
+  /** An https lab of certs (internal SSL); one update_expected_path made https is reached as it is. */
+  private relayed(): boolean {
+    return this.state?.https === true && this.config.certs !== undefined;
+  }
+
+  /** A line for the server's log, once however often it happens in a row. */
+  private note(line: string): void {
+    if (this.logLines.at(-1) !== line) this.logLines.push(line);
+  }
+
   private async detach(): Promise<void> {
+    const relay = this.relay;
+    this.relay = null;
+    await relay?.close();
     this.registration?.close();
     this.registration = null;
     const forward = this.remoteForward;

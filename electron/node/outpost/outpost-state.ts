@@ -30,6 +30,8 @@ export const OutpostState = z.object({
   via: Target.nullable(),
   /** The SSH remote forward the lab reaches hubtray's personal hub through. */
   remote_forward: z.object({ target: Target, bind: z.string(), port: z.number().int() }).nullable(),
+  /** With certs: the port of the lab's TLS relay on 127.0.0.1 (lab-tls.ts), kept across restarts for open tabs. */
+  relay_port: z.number().int().nullable().default(null),
   /** JUPYTERHUB_API_URL as the lab got it. */
   api_url: z.string(),
   /** The exit code the Outpost reported, once it has. */

@@ -22,7 +22,7 @@ export async function startBody(config: OutpostSystemConfig, input: StartBodyInp
     env: input.env,
     user_options: { ...input.userOptions, start_id: input.startId },
     misc: misc(config, input),
-    certs: await certs(config),
+    certs: await readCerts(config),
     internal_trust_bundles: {},
     ...(typeof flavor === 'string' && flavor !== '' ? { flavor } : {}),
   };
@@ -44,19 +44,21 @@ function misc(config: OutpostSystemConfig, input: StartBodyInput): Record<string
 }
 
 /** The PEM texts of `certs` (with additional_cafile appended to the CA, as OutpostSpawner does); {} without them. */
-async function certs(config: OutpostSystemConfig): Promise<Record<string, string>> {
+export async function readCerts(config: OutpostSystemConfig): Promise<Record<string, string>> {
   if (!config.certs) return {};
-  const read = async (file: string, setting: string) => {
-    try {
-      return await readFile(file, 'utf8');
-    } catch (error) {
-      throw new Error(`${setting}: cannot read ${file}: ${(error as Error).message}`, { cause: error });
-    }
-  };
-  const extra = config.additional_cafile ? await read(config.additional_cafile, 'additional_cafile') : '';
+  const extra = config.additional_cafile ? await readPem(config.additional_cafile, 'additional_cafile') : '';
   return {
-    keyfile: await read(config.certs.keyfile, 'certs.keyfile'),
-    certfile: await read(config.certs.certfile, 'certs.certfile'),
-    cafile: (await read(config.certs.cafile, 'certs.cafile')) + extra,
+    keyfile: await readPem(config.certs.keyfile, 'certs.keyfile'),
+    certfile: await readPem(config.certs.certfile, 'certs.certfile'),
+    cafile: (await readPem(config.certs.cafile, 'certs.cafile')) + extra,
   };
+}
+
+/** A PEM file a setting names, or an error naming the setting. */
+export async function readPem(file: string, setting: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${setting}: cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
 }

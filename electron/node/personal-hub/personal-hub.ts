@@ -3,9 +3,9 @@
 // listens on 127.0.0.1 only, on the port it had before whenever it can; labs reach it through an SSH remote forward
 // or at public_api_url. Each server registers its API token while it is hubtray's, and its tokens die with it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { BrowserSessions } from './browser-sessions.js';
+import { listenOnLoopback } from './listen.js';
 import { bearerToken, HubHttpError, readJsonObject, redirect, sendEmpty, sendError, sendJson, sendLogo, sendPage } from './http.js';
 import { OAuthProvider, type OAuthClient } from './oauth.js';
 import { rememberedPort, rememberPort } from './remembered-port.js';
@@ -51,6 +51,7 @@ export class PersonalHub {
   private readonly entries = new Map<string, Entry>();
   private readonly oauth: OAuthProvider;
   private sessions: BrowserSessions | null = null;
+  private readonly held = new Set<{ close(): Promise<void> }>();
   private listening: Promise<{ server: Server; port: number }> | null = null;
 
   constructor(private readonly options: PersonalHubOptions) {
@@ -96,7 +97,19 @@ export class PersonalHub {
     return `http://127.0.0.1:${port}/hub/login?ticket=${encodeURIComponent(ticket)}`;
   }
 
+  /**
+   * Something a server keeps open for the browser while hubtray runs (a lab's TLS relay): closed with this hub at the
+   * latest, so that the next hubtray finds its port free. Returns what lets it go earlier.
+   */
+  hold(resource: { close(): Promise<void> }): () => void {
+    this.held.add(resource);
+    return () => this.held.delete(resource);
+  }
+
   async close(): Promise<void> {
+    const resources = [...this.held];
+    this.held.clear();
+    await Promise.all(resources.map((resource) => resource.close().catch(() => undefined)));
     const listening = this.listening;
     this.listening = null;
     if (!listening) return;
@@ -126,12 +139,12 @@ export class PersonalHub {
     const wanted = await rememberedPort(this.options.portFile);
     let port: number;
     try {
-      port = await listenOn(server, wanted);
+      port = await listenOnLoopback(server, wanted);
     } catch (error) {
       if (wanted === 0) throw error;
       // Taken by something else meanwhile: labs started before keep the old address, new ones get this one.
       this.options.log?.(`personal hub: port ${wanted} is taken (${(error as Error).message}); using another`);
-      port = await listenOn(server, 0);
+      port = await listenOnLoopback(server, 0);
     }
     await rememberPort(this.options.portFile, port);
     this.sessions = new BrowserSessions(`hubtray-hub-${port}`);
@@ -230,15 +243,4 @@ export class PersonalHub {
 /** JupyterHub's model of the token's owner, with the token's scopes (which jupyterhub-singleuser checks). */
 function userModel(owner: TokenOwner): Record<string, unknown> {
   return { kind: 'user', name: owner.user, admin: false, groups: [], scopes: owner.scopes, session_id: null };
-}
-
-function listenOn(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    // 127.0.0.1 only: the remote side reaches it through hubtray's own forward, or a public_api_url the user set up.
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
-      server.removeListener('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
