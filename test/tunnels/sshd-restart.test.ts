@@ -1,5 +1,5 @@
 // Supervised tunnels against real sshd instances on 127.0.0.1: sshd killed and started again on the same port, a local
-// connection held while the link reconnects, a ProxyJump chain rebuilt by itself, a probe that leaves a live
+// connection held while the link reconnects (across failed attempts, up to a bound), a ProxyJump chain rebuilt by itself, a probe that leaves a live
 // connection alone, and a login that needs the user stopping the retries.
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import type { TunnelHealth } from '../../shared/api.js';
@@ -93,6 +93,36 @@ test('a local connection that arrives while sshd is away is held, then served on
   await sleep(100);
   await sshd.restart();
   expect(await request).toBe('hello from /held');
+});
+
+test('a local connection that arrives while sshd is away waits across failed attempts, and is served once it is back', async () => {
+  const forward = await testPool(config).pool.forwardLocal(sshTarget('box'), remote());
+  await sshd.kill();
+  await until(() => forward.health().state === 'reconnecting', 'the drop to be noticed');
+  const request = httpGet(forward.localPort, '/patient');
+  const attempt = forward.health().attempt ?? 0;
+  // Each of these attempts is refused at once; the request waits on.
+  await until(() => (forward.health().attempt ?? 0) >= attempt + 3 && forward.health().nextTryInSeconds !== undefined, 'three failed attempts', 10_000);
+  await sshd.restart();
+  expect(await request).toBe('hello from /patient');
+});
+
+test('a local connection that arrives while sshd stays away is closed after its bound, not at the first refusal', async () => {
+  // The bound: the connect timeout, the demand spacing and a second, 2.5 s here.
+  const forward = await testPool(config).pool.forwardLocal(sshTarget('box', { connectTimeoutSeconds: 1 }), remote());
+  await sshd.kill();
+  try {
+    await until(() => forward.health().state === 'reconnecting', 'the drop to be noticed');
+    const asked = performance.now();
+    const outcome = await httpGet(forward.localPort, '/never', {}, 30_000).catch((err: unknown) => err);
+    const waited = (performance.now() - asked) / 1000;
+    console.log(`[measured] a request while sshd stays away: closed after ${waited.toFixed(2)} s (attempt ${forward.health().attempt})`);
+    expect(outcome).toBeInstanceOf(Error);
+    expect(waited).toBeGreaterThan(2);
+    expect(waited).toBeLessThan(10);
+  } finally {
+    await sshd.restart();
+  }
 });
 
 test('when the jump host restarts, the whole chain is rebuilt in the background and the forward works again', async () => {

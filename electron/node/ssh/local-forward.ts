@@ -1,10 +1,12 @@
 // A local port on 127.0.0.1 that leads to a host:port on the remote side. The listener stays open for the forward's
 // whole life and each accepted socket asks the target's link for its connection, so after a reconnect the same local
-// port works again and open browser tabs carry on. A socket that arrives while the link reconnects waits for it.
+// port works again and open browser tabs carry on. A socket that arrives while the link reconnects waits for it, across
+// failed attempts, up to a bound.
 import net from 'node:net';
 import type { TunnelHealth } from '../../../shared/api.js';
 import { errorMessage, SshError } from './errors.js';
 import { abortable } from './exec.js';
+import type { SshConnection } from './connection.js';
 import type { Link } from './link.js';
 
 export interface LocalForward {
@@ -20,7 +22,7 @@ export interface LocalForwardOptions {
   link: Link;
   remote: { host: string; port: number };
   localPort?: number;
-  /** How long a local connection waits for a reconnect before it is closed. */
+  /** How long a local connection waits for a reconnect, however many attempts fail meanwhile, before it is closed. */
   waitMs: number;
   log: (line: string) => void;
   onClosed: (forward: LocalForward) => void;
@@ -97,7 +99,7 @@ class Forward implements LocalForward {
     socket.on('error', () => {});
     const { host, port } = this.options.remote;
     const waited = AbortSignal.timeout(this.options.waitMs);
-    abortable(this.options.link.connect(), waited)
+    connectWithin(this.options.link, waited)
       .then((connection) => connection.forwardOut(socket.remoteAddress ?? '127.0.0.1', socket.remotePort ?? 0, host, port))
       .then(
         (channel) => {
@@ -122,6 +124,20 @@ class Forward implements LocalForward {
   private notify(): void {
     const health = this.health();
     for (const listener of this.listeners) listener(health);
+  }
+}
+
+/**
+ * The link's connection, asked for again after each failed attempt (each ask brings the next attempt forward, but
+ * not closer than the link's demand spacing) until `waited` ends. An error that needs the user ends the wait at once.
+ */
+async function connectWithin(link: Link, waited: AbortSignal): Promise<SshConnection> {
+  for (;;) {
+    try {
+      return await abortable(link.connect(), waited);
+    } catch (err) {
+      if (waited.aborted || !(err instanceof SshError) || err.needsUser || err.code === 'cancelled') throw err;
+    }
   }
 }
 

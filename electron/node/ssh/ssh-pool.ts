@@ -63,7 +63,8 @@ export class SshPool {
       link: this.link(target),
       remote,
       localPort: opts.localPort,
-      // A local connection that arrives during a reconnect waits for the next attempt, which it brings forward.
+      // A local connection that arrives during a reconnect waits, bringing attempts forward, for about one whole
+      // attempt against a dead path; attempts refused at once are tried again within that time.
       waitMs: target.connectTimeoutSeconds * 1000 + demandSpacingMs + 1000,
       log: this.log,
       onClosed: (closed) => this.forwards.delete(closed),
