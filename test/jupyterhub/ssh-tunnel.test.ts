@@ -1,5 +1,6 @@
-// A JupyterHub reached only through an SSH host (the system's `ssh` settings): hubtray's API calls and the browser's
-// way in both go through forwards over a real sshd, and the server is reached on a local tunnel port.
+// A JupyterHub reached only through an SSH host (the system's `ssh` settings): hubtray's API calls, its Test
+// connection and the browser's way in all go through forwards over a real sshd, and the server is reached on a local
+// tunnel port.
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
@@ -37,8 +38,10 @@ it('launches, opens and stops a server on a hub behind an SSH host, through tunn
   expect(Number(local.port)).not.toBe(hub.port);
   expect(local.pathname).toBe('/user/dave/');
 
-  const { url } = await h.hub.open({ name: 'behind' });
+  const { url, note } = await h.hub.open({ name: 'behind' });
   expect(new URL(url).port).toBe(local.port);
+  // hubtray's look whether the server takes a token in its URL went through the SSH host too.
+  expect(note).toBeUndefined();
   const status = await request(new URL(`api/status?token=${new URL(url).searchParams.get('token')}`, running.url!));
   await status.body.dump();
   expect(status.statusCode).toBe(200);
@@ -47,4 +50,12 @@ it('launches, opens and stops a server on a hub behind an SSH host, through tunn
 
   await h.hub.stop({ name: 'behind' });
   expect((await hub.api('GET', 'users/dave')).json.servers).toEqual({});
+});
+
+it('tests the connection to a hub behind an SSH host through the SSH host', async () => {
+  const report = await h.hub.testConnection({ settings: { kind: 'jupyterhub', hub_url: hub.url, ssh: { host: 'gateway' } } });
+  expect(report).toMatchObject({ ok: true, message: expect.stringMatching(/^Reached JupyterHub 3\.0\.0 at .* The API token is dave's/) });
+  const unreachable = await h.hub.testConnection({ settings: { kind: 'jupyterhub', hub_url: 'http://127.0.0.1:1/', ssh: { host: 'gateway' } } });
+  expect(unreachable.ok).toBe(false);
+  expect(unreachable.message).toMatch(/^Could not reach the hub/);
 });
