@@ -88,6 +88,17 @@ describe('Test connection on a jupyterhub system', () => {
     expect(report.message).not.toContain('not-a-token-the-hub-knows');
   });
 
+  it('says when the token may not start servers', async () => {
+    const reply = await hub.api('POST', 'users/alice/tokens', { note: 'read only', scopes: ['read:users!user=alice'] });
+    await h.hub.setSecret({ key: `jupyterhub-token/alice@${hub.url}`, value: reply.json.token });
+    const report = await check({ hub_url: hub.url, user: 'alice' });
+    expect(report.ok).toBe(false);
+    expect(report.message).toContain("The API token is alice's (scopes: read:users!user=alice, read:users:activity!user=alice, ");
+    // Without delete:servers the hub will not answer the named-server question either.
+    expect(report.message).toContain('The hub did not show whether it allows named servers.');
+    expect(report.message).toContain('This token cannot start servers: it has no servers scope.');
+  });
+
   it('reports a hub that cannot be reached, at once', async () => {
     const url = `http://127.0.0.1:${await freePort()}/`;
     const started = Date.now();

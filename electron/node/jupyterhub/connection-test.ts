@@ -28,14 +28,11 @@ export async function testHubConnection(settings: JupyterHubSystemConfig, deps: 
     if (owner.scopes && !owner.scopes.some((scope) => /^(admin:)?servers(!|$)/.test(scope))) problems.push('This token cannot start servers: it has no servers scope.');
     const user = config.user ?? owner.name;
     const model = await withTokenAdvice(config, () => launchUser(client, user));
-    if (!model) {
-      (config.create_user ? facts : problems).push(
-        config.create_user ? `${user} is not on the hub yet; the first start creates them.` : `The hub has no user ${user} that this token can see: set create_user (with an admin token) to have hubtray create them.`,
-      );
-    } else {
+    if (model) {
       const named = await namedServers(client, model, config);
       (named.problem ? problems : facts).push(named.text);
-    }
+    } else if (config.create_user) facts.push(`${user} is not on the hub yet; the first start creates them.`);
+    else problems.push(`The hub has no user ${user} that this token can see: set create_user (with an admin token) to have hubtray create them.`);
     return { ok: problems.length === 0, message: [...facts, ...problems].join(' ') };
   } catch (error) {
     const message = (error as Error).message;
