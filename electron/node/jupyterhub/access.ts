@@ -39,28 +39,22 @@ export async function serverAccess(client: HubClient, user: string, server: stri
 
 /**
  * Why the server would not log a browser in from a token in its URL, or null when it does: it answers the request
- * and hands out its login cookie. A server that cannot be reached from here is judged by the hub's version and its
- * default, since the browser will meet the same server.
+ * and hands out its login cookie. A server that cannot be reached from here gets the token URL: the browser meets the
+ * same server, and the Hub's own check that the server answers reports that.
  */
 async function refusesUrlTokens(client: HubClient, serverPath: string, token: string): Promise<string | null> {
   // serverPath is absolute (it has the hub's base_url in it), so only the base's origin counts.
   const url = new URL(`${serverPath}api/status`, await client.address.publicBase());
   url.searchParams.set('token', token);
+  let res;
   try {
-    const res = await request(url, { method: 'GET', headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
+    res = await request(url, { method: 'GET', headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
     await res.body.dump();
-    if (res.statusCode === 200 && res.headers['set-cookie'] !== undefined) return null;
-    return `the server turned away a token in its URL (it answered ${res.statusCode})`;
   } catch {
-    const version = await client.api.version().catch(() => '');
-    return version && !takesUrlTokens(version) ? `JupyterHub ${version} takes no tokens in URLs by default` : null;
+    return null;
   }
-}
-
-/** JupyterHub 5.0 turned token-in-URL login off by default (4.1 made it a setting, still on). */
-function takesUrlTokens(version: string): boolean {
-  const [major = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
-  return major < 5;
+  if (res.statusCode === 200 && res.headers['set-cookie'] !== undefined) return null;
+  return `the server turned away a token in its URL (it answered ${res.statusCode})`;
 }
 
 function loginPath(hubUrl: URL, serverPath: string): string {
