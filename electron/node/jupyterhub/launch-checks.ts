@@ -1,5 +1,6 @@
 // The Launcher's checks before it asks the hub for a server: a user that exists, not a server that already runs, and
-// not a named server past named_server_limit_per_user. The hub would refuse too, but later and in its own words; this says what to do.
+// not a named server past named_server_limit_per_user. The hub would refuse too, but later and in its own words;
+// this says what to do.
 import type { JupyterHubSystemConfig } from '../../../shared/config.js';
 import { label } from './api.js';
 import type { HubClient } from './client.js';

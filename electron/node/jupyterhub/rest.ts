@@ -1,6 +1,6 @@
 // JupyterHub's REST API (/hub/api) with the Launcher's retries: connection errors (but an untrusted certificate), 5xx
-// and 429 are retried, anything else is the hub's answer and goes straight to the caller. Every error names what was being done and quotes the
-// hub's own message; the token never appears in one.
+// and 429 are retried, anything else is the hub's answer and goes straight to the caller. Every error names what was
+// being done and quotes the hub's own message; the token never appears in one.
 import { request, type Dispatcher } from 'undici';
 import { describeConnectionError, describeRefusal, HubApiError, isCertificateError } from './errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
