@@ -62,7 +62,8 @@ test('a wake during a stale, idle connection reconnects at once, long before the
   const usable = await secondsUntilWorks(() => firstBytes(forward.localPort), restored, 'the tunnel');
   console.log(`[measured] silent cut + wake: stale connection found ${noticed.toFixed(2)} s after the wake; tunnel usable ${usable.toFixed(2)} s after the restore`);
   expect(noticed).toBeLessThan(3.5);
-  expect(usable).toBeLessThan(5);
+  // The reconnect's SYN has gone unanswered for about a second: the first request makes it connect afresh.
+  expect(usable).toBeLessThan(2);
   expect(forward.health().state).toBe('connected');
 });
 
