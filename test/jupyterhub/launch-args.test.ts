@@ -19,6 +19,7 @@ export function choose(launcher, username, serverName, userOptions) {
   if (userOptions.project === 'bad name') return { server_name: 'has a space' };
   return { server_name: 'proj-' + userOptions.project, user_options: { ...userOptions, image: 'lab:' + userOptions.project } };
 }
+export const delegate = async (launcher, username) => ({ username: username + '-assistant' });
 `;
 
 let hub: JupyterHubFixture;
@@ -32,6 +33,7 @@ beforeAll(async () => {
     systems: {
       hooked: { ...base, allow_named_servers: true, pre_launch_hook: { hook: 'choose' }, options_form: { fields: [{ name: 'project', type: 'text' }] } },
       onboarding: { ...base, user: 'newbie', create_user: true },
+      delegating: { ...base, user: 'newbie', create_user: true, pre_launch_hook: { hook: 'delegate' } },
       ghost: { ...base, user: 'ghost' },
     },
   });
@@ -83,6 +85,14 @@ describe('pre_launch_hook', () => {
     const failed = await h.waitFor('badname', ['failed', 'running']);
     expect(failed.reason).toMatch(/hook pre_launch_hook \(choose\) returned \{"server_name":"has a space"\}, which is not .*server_name/);
     expect(await servers('erin')).toEqual(before);
+  });
+  it('may launch for another user, whom create_user then creates', async () => {
+    await h.hub.start({ system: 'delegating', name: 'assistant' });
+    const running = await h.waitFor('assistant', ['running', 'failed']);
+    expect(running.reason).toBeNull();
+    expect(running.url).toBe(`${hub.url}user/newbie-assistant/`);
+    expect((await hub.api('GET', 'users/newbie-assistant')).json.servers['']).toMatchObject({ ready: true });
+    await h.hub.stop({ name: 'assistant' });
   });
 });
 
