@@ -45,9 +45,12 @@ export async function outpostRequest(req: OutpostRequest): Promise<OutpostReply>
 async function send(req: OutpostRequest): Promise<OutpostReply> {
   const shown = withoutQuery(req.url);
   const requestTimeout = req.kwargs.request_timeout ?? DEFAULT_REQUEST_TIMEOUT_S;
+  const connectTimeout = req.kwargs.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT_S;
   const timeout = AbortSignal.timeout(requestTimeout * 1000);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-  const dispatcher = new Agent({ connect: { timeout: (req.kwargs.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000, ...(await tls(req.kwargs)) } });
+  // Which of request_kwargs a timeout message names: the start's own, when it has them.
+  const kwargsName = req.action === 'start' ? ' of request_kwargs_start' : '';
+  const dispatcher = new Agent({ connect: { timeout: connectTimeout * 1000, ...(await tls(req.kwargs)) } });
   try {
     const res = await request(req.url, {
       method: req.method,
@@ -66,8 +69,10 @@ async function send(req: OutpostRequest): Promise<OutpostReply> {
   } catch (error) {
     if (error instanceof OutpostError) throw error;
     if (req.signal?.aborted) throw req.signal.reason;
-    if (timeout.aborted) {
-      throw new OutpostError(`${req.action} request to ${shown} timed out after ${requestTimeout} s (request_timeout${req.action === 'start' ? ' of request_kwargs_start' : ''})`, null);
+    if (timeout.aborted) throw new OutpostError(`${req.action} request to ${shown} timed out after ${requestTimeout} s (request_timeout${kwargsName})`, null);
+    // Connecting includes the TLS handshake: a server that accepts but never answers it ends here too.
+    if (codeOf(error) === 'UND_ERR_CONNECT_TIMEOUT') {
+      throw new OutpostError(`${req.action} request to ${shown} could not connect within ${connectTimeout} s (connect_timeout${kwargsName})`, null);
     }
     throw new OutpostError(`${req.action} request to ${shown} failed: ${reason(error)}`, null);
   } finally {
@@ -131,10 +136,18 @@ function parseJson(text: string): unknown {
 // Node's codes for a certificate chain that does not lead to a trusted CA.
 const UNTRUSTED = /^(UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED)$/;
 
+/** undici reports some failures (TLS, timeouts) as the error itself, others as its cause. */
+function failureOf(error: unknown): { code?: string; message?: string } {
+  return (error as { cause?: { code?: string; message?: string } }).cause ?? (error as { code?: string; message?: string });
+}
+
+function codeOf(error: unknown): string | undefined {
+  return failureOf(error).code;
+}
+
 function reason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  // undici reports a TLS failure as the error itself, a connection failure as its cause.
-  const tls = cause ?? (error as { code?: string; message?: string });
+  const tls = failureOf(error);
   const code = tls.code;
   if (code && UNTRUSTED.test(code)) {
     return `${code}: the Outpost's certificate is not signed by a certificate authority hubtray trusts; set ca_certs in request_kwargs to the PEM file of the CA that signed it (validate_cert: false skips the check, and with it the protection TLS gives)`;
