@@ -2,11 +2,8 @@
 // its scopes, whether the hub allows named servers, and clear failures for an unreachable hub, a
 // refused token and an untrusted certificate. Without a token it offers the password login, and the secrets it
 // handles reach no file, event, message or argv.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionReport } from '../../shared/api.js';
 import { Keychain } from '../../electron/node/secrets/keychain.js';
@@ -14,7 +11,6 @@ import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-
 import { HUB_PASSWORD, startJupyterHub, type JupyterHubFixture } from '../fixtures/jupyterhub.js';
 import { freePort } from '../fixtures/ports.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'hubtray-hub-tls-'));
 let hub: JupyterHubFixture;
 let plainHub: JupyterHubFixture;
 let tlsHub: JupyterHubFixture;
@@ -29,9 +25,7 @@ async function check(settings: Record<string, unknown>): Promise<ConnectionRepor
 }
 
 beforeAll(async () => {
-  const [cert, key] = [join(scratch, 'cert.pem'), join(scratch, 'key.pem')];
-  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
-  [hub, plainHub, tlsHub] = await Promise.all([startJupyterHub(), startJupyterHub({ namedServers: false }), startJupyterHub({ tls: { cert, key, ca: cert } })]);
+  [hub, plainHub, tlsHub] = await Promise.all([startJupyterHub(), startJupyterHub({ namedServers: false }), startJupyterHub({ tls: true })]);
   aliceToken = await hub.userToken('alice');
   await hub.api('POST', 'users/bob');
   h = await openHub(makeHome({}));
@@ -44,7 +38,6 @@ afterAll(async () => {
   await h?.close();
   if (h) removeHome(h.home);
   await Promise.all([hub?.stop(), plainHub?.stop(), tlsHub?.stop()]);
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('Test connection on a jupyterhub system', () => {
