@@ -33,7 +33,7 @@ const sshdConnections = async (host: NetnsHost) => (await host.sshdLog()).split(
 async function stuckReconnect(
   { host, config }: { host: NetnsHost; config: ClientConfig },
   log: string[],
-): Promise<{ pool: SshPool; forward: LocalForward }> {
+): Promise<{ pool: SshPool; forward: LocalForward; seen: TunnelHealth[] }> {
   const target = sshTarget('far', { connectTimeoutSeconds: 15, keepaliveIntervalSeconds: 1, keepaliveCountMax: 3 });
   const { pool } = testPool(config, { log: (line) => log.push(line) });
   const forward = await pool.forwardLocal(target, { host: host.address, port: 22 });
@@ -52,14 +52,14 @@ async function stuckReconnect(
   // The precondition of the 2 s: the reconnect is waiting for an answer to its SYN, and has not given up.
   expect(await synSent(host.address)).toBe(1);
   expect(forward.health()).toMatchObject({ state: 'reconnecting', attempt: 1 });
-  return { pool, forward };
+  return { pool, forward, seen };
 }
 
 test('a dead path outlasting the keepalives: after the restore, a request makes the stuck reconnect connect afresh, usable within 2 s', async (ctx) => {
   const setup = far();
   if (typeof setup === 'string') return ctx.skip(setup);
   const log: string[] = [];
-  const { forward } = await stuckReconnect(setup, log);
+  const { forward, seen } = await stuckReconnect(setup, log);
   const localPort = forward.localPort;
 
   await setup.host.restore();
@@ -70,6 +70,8 @@ test('a dead path outlasting the keepalives: after the restore, a request makes 
   expect(forward.localPort).toBe(localPort);
   expect(forward.health()).toEqual({ state: 'connected', localPort });
   expect(log.some((line) => /no answer to the TCP connect for [\d.]+ s; connecting afresh after a new request/.test(line))).toBe(true);
+  // The fresh connect shows in the health as the next attempt.
+  expect(seen).toContainEqual(expect.objectContaining({ state: 'reconnecting', attempt: 2, lastError: expect.stringMatching(/no answer to the TCP connect/) }));
 }, 60_000);
 
 test('a dead path outlasting the keepalives: a network change after the restore reconnects within 2 s, with no request at all', async (ctx) => {

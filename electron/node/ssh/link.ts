@@ -161,10 +161,7 @@ export class Link {
     clearTimeout(this.timer);
     this.timer = undefined;
     const started = performance.now();
-    this.attempt++;
-    if (this.status.state === 'reconnecting' || this.status.state === 'failed') {
-      this.setHealth({ state: 'reconnecting', attempt: this.attempt, lastError: this.status.lastError });
-    }
+    this.countAttempt(this.status.lastError);
     const attempt = new Promise<SshConnection>((resolve, reject) => this.tryLogin({ resolve, reject })).then(
       (connection) => this.connected(connection),
       (err: unknown) => {
@@ -207,9 +204,19 @@ export class Link {
     if (!stuck || stuck.tcpConnected) return;
     const waited = performance.now() - stuck.started;
     if (waited < stuckConnectMs) return;
-    this.options.log(`ssh: ${this.options.label}: no answer to the TCP connect for ${seconds(waited)} s; connecting afresh after ${reason}`);
+    const lastError = `no answer to the TCP connect for ${seconds(waited)} s`;
+    this.options.log(`ssh: ${this.options.label}: ${lastError}; connecting afresh after ${reason}`);
     stuck.giveUp.abort();
+    // The health shows each fresh connect as an attempt, so that a long dead path does not look like one stuck try.
+    this.countAttempt(lastError);
     this.tryLogin(stuck.outcome);
+  }
+
+  private countAttempt(lastError: string | undefined): void {
+    this.attempt++;
+    if (this.status.state === 'reconnecting' || this.status.state === 'failed') {
+      this.setHealth({ state: 'reconnecting', attempt: this.attempt, lastError });
+    }
   }
 
   private connected(connection: SshConnection): SshConnection {
