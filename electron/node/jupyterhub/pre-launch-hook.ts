@@ -4,7 +4,7 @@
 // those arguments, which are then checked like the system's own settings before anything is sent.
 import { z } from 'zod';
 import { describeZodError } from '../../../shared/api.js';
-import type { JupyterHubSystemConfig } from '../../../shared/config.js';
+import { JupyterHubSystem, type JupyterHubSystemConfig } from '../../../shared/config.js';
 import { HookError, type Hooks } from '../hooks/hooks.js';
 
 export interface LaunchArgs {
@@ -17,7 +17,7 @@ export interface LaunchArgs {
 const HookAnswer = z
   .object({
     username: z.string().min(1).optional(),
-    server_name: z.string().regex(/^[A-Za-z0-9._~-]*$/, 'a JupyterHub server name has no slashes, spaces or other URL characters').optional(),
+    server_name: JupyterHubSystem.shape.server_name.unwrap().optional(),
     user_options: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
