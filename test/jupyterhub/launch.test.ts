@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../shared/api.js';
+import { Keychain } from '../../electron/node/secrets/keychain.js';
 import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 import { HUB_PASSWORD, startJupyterHub, type JupyterHubFixture } from '../fixtures/jupyterhub.js';
 
@@ -181,7 +182,12 @@ describe('jupyterhub system', () => {
     expect(running.url).toBe(`${hub.url}user/bob/`);
     const tokens = (await hub.api('GET', 'users/bob/tokens')).json.api_tokens as Array<{ note: string }>;
     expect(tokens.map((t) => t.note)).toContain('hubtray');
-    for (const file of ['state.json', 'config.json', join('logs', 'hub.log')]) expect(readFileSync(join(h.home, file), 'utf8')).not.toContain(HUB_PASSWORD);
+    const token = (await new Keychain().get(`jupyterhub-token/bob@${hub.url}`)) as string;
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    for (const secret of [HUB_PASSWORD, token]) {
+      for (const file of ['state.json', 'config.json', join('logs', 'hub.log')]) expect(readFileSync(join(h.home, file), 'utf8')).not.toContain(secret);
+      expect(JSON.stringify(h.events)).not.toContain(secret);
+    }
     await h.hub.stop({ name: 'bobs' });
   });
 });
