@@ -19,7 +19,8 @@ import type { SpawnerDeps } from '../systems/system-kind.js';
 import { awaitAddress, deferred, type Deferred } from './async-start.js';
 import { OutpostCredentials } from './credentials.js';
 import { OutpostError } from './errors.js';
-import { flavorForm, fullFlavor } from './flavors.js';
+import { flavorForm, fullFlavor, parseFlavors } from './flavors.js';
+import { acceptFlavorsToken, flavorsToken } from './flavors-token.js';
 import { linkLabToHub, reopenForward } from './hub-link.js';
 import { labEnv } from './lab-env.js';
 import { openLabRelay, type LabRelay } from './lab-tls.js';
@@ -110,7 +111,7 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     this.pollSeconds = await this.resolvePollSeconds();
 
     const https = this.config.certs !== undefined;
-    const env = {
+    const env: Record<string, string> = {
       ...labEnv({
         user: this.deps.personalHub.user,
         server: name,
@@ -127,6 +128,10 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
       ...(await this.settings.value('custom_env', structuredClone(userOptions), link.apiUrl)),
       JUPYTERHUB_USER_ID: String(USER_ID),
     };
+    // Without a token of its own (its flavors_update_token), the Outpost would post the update unauthenticated.
+    if (env.JUPYTERHUB_FLAVORS_UPDATE_URL && !env.JUPYTERHUB_FLAVORS_UPDATE_TOKEN) {
+      env.JUPYTERHUB_FLAVORS_UPDATE_TOKEN = await flavorsToken(requestUrl, this.deps.secrets, this.deps.personalHub);
+    }
     const body = await startBody(this.config, {
       name,
       env,
@@ -302,11 +307,16 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     void this.detach();
   }
 
-  /** The options form with group_overrides' groups and (when the Outpost answers) its flavors as choices. */
+  /**
+   * The options form with group_overrides' groups and the Outpost's flavors as choices: as it answers now, else as it
+   * last posted them (JUPYTERHUB_FLAVORS_UPDATE_URL).
+   */
   async form(): Promise<FormSchema> {
     const form = groupsForm(this.config.options_form, this.config);
-    const api = await this.api((await this.settings.value('request_url', {})).replace(/\/+$/, ''));
-    const flavors = await api.flavors({ interactive: false }).catch(() => null);
+    const requestUrl = (await this.settings.value('request_url', {})).replace(/\/+$/, '');
+    const api = await this.api(requestUrl);
+    const posted = this.deps.personalHub.postedFlavors(requestUrl);
+    const flavors = await api.flavors({ interactive: false }).catch(() => (posted ? parseFlavors(posted) : null));
     return flavors ? flavorForm(form, flavors) : form;
   }
 
@@ -349,6 +359,9 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     const token = await this.deps.secrets.get(secretKeys.serverToken(state.name));
     if (!token) return;
     this.registration = this.deps.personalHub.register(state.name, token, this);
+    // The personal hub listens on its first use; the lab (and its Outpost) call it back whichever way they reach it.
+    await this.deps.personalHub.address();
+    await acceptFlavorsToken(state.request_url, this.deps.secrets, this.deps.personalHub);
     this.pollSeconds = await this.resolvePollSeconds();
     this.reachDirectly = !(await this.settings.value('ssh_recreate_at_start'));
     if (state.remote_forward && !this.remoteForward) {

@@ -9,7 +9,7 @@ import { listenOnLoopback } from './listen.js';
 import { bearerToken, HubHttpError, readJsonObject, redirect, sendEmpty, sendError, sendJson, sendLogo, sendPage } from './http.js';
 import { OAuthProvider, type OAuthClient } from './oauth.js';
 import { rememberedPort, rememberPort } from './remembered-port.js';
-import { TokenTable, type TokenOwner } from './tokens.js';
+import { OUTPOST_FLAVORS_SCOPE, TokenTable, type TokenOwner } from './tokens.js';
 
 /** The JupyterHub version whose API this serves; jupyterhub-singleuser only warns when its own differs. */
 export const PERSONAL_HUB_VERSION = '3.0.0';
@@ -52,6 +52,8 @@ export class PersonalHub {
   private readonly oauth: OAuthProvider;
   private sessions: BrowserSessions | null = null;
   private readonly held = new Set<{ close(): Promise<void> }>();
+  /** The flavor use each Outpost (by request_url) posted last. */
+  private readonly flavorUpdates = new Map<string, Record<string, unknown>>();
   private listening: Promise<{ server: Server; port: number }> | null = null;
 
   constructor(private readonly options: PersonalHubOptions) {
@@ -88,6 +90,16 @@ export class PersonalHub {
         if (this.entries.get(server) === entry) this.drop(server);
       },
     };
+  }
+
+  /** Accepts `token` for the Outpost at `requestUrl`'s flavor updates (POST …/outpostflavors/NAME). */
+  acceptFlavorUpdates(requestUrl: string, token: string): void {
+    this.tokens.addOutpostToken(token, this.user, requestUrl);
+  }
+
+  /** The flavors the Outpost at `requestUrl` posted last (the body of GET /flavors/), if it has. */
+  postedFlavors(requestUrl: string): Record<string, unknown> | undefined {
+    return this.flavorUpdates.get(requestUrl);
   }
 
   /** A single-use link that logs the browser in to this hub and then opens `next` (a registered lab). */
@@ -170,6 +182,14 @@ export class PersonalHub {
     }
     if (path === '/oauth2/token' && method === 'POST') return this.oauth.token(req, res);
     const owner = this.owner(req);
+    // OutpostSpawner's flavors-update route: the Outpost's flavor use after a start or stop. The name in the path is
+    // the hub's name for the Outpost; the token says which Outpost it is.
+    if (/^\/outpostflavors\/[^/]+$/.test(path) && method === 'POST') {
+      if (owner.kind !== 'outpost' || !owner.scopes.includes(OUTPOST_FLAVORS_SCOPE)) throw new HubHttpError(403, `this token lacks the scope ${OUTPOST_FLAVORS_SCOPE}`);
+      this.flavorUpdates.set(owner.server, (await readJsonObject(req)) ?? {});
+      return sendEmpty(res, 200);
+    }
+    if (owner.kind === 'outpost') throw new HubHttpError(403, 'an Outpost\'s flavors-update token may only post flavors');
     if (path === '/user' && method === 'GET') return sendJson(res, 200, userModel(owner));
     const activity = /^\/users\/([^/]+)\/activity$/.exec(path);
     if (activity && method === 'POST') {

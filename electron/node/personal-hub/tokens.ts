@@ -1,14 +1,19 @@
-// Who a token belongs to. Two kinds: each server's API token (JUPYTERHUB_API_TOKEN, registered while the server is
-// hubtray's), and the OAuth access tokens handed to a lab after a browser login. Tokens are held by their SHA-256
+// Who a token belongs to. Three kinds: each server's API token (JUPYTERHUB_API_TOKEN, registered while the server is
+// hubtray's), the OAuth access tokens handed to a lab after a browser login, and an Outpost's token for its flavor
+// updates (JUPYTERHUB_FLAVORS_UPDATE_TOKEN), which outlives the servers it was handed to. Tokens are held by their SHA-256
 // digest, so the table never compares secrets byte by byte, and dropping a server revokes every token it had.
 import { createHash, randomBytes } from 'node:crypto';
 
 export interface TokenOwner {
   user: string;
+  /** For kind 'outpost': the Outpost's request_url. */
   server: string;
-  kind: 'server' | 'oauth';
+  kind: 'server' | 'oauth' | 'outpost';
   scopes: string[];
 }
+
+/** The scope of OutpostSpawner's flavors-update route. */
+export const OUTPOST_FLAVORS_SCOPE = 'custom:outpostflavors:set';
 
 /** A server's OAuth access tokens last as long as JupyterHub's default cookie (14 days); the server's stop ends them sooner. */
 const OAUTH_TOKEN_TTL_MS = 14 * 24 * 3600_000;
@@ -19,6 +24,11 @@ export class TokenTable {
   /** The server's own token: what the lab and the Outpost call back with. */
   addServerToken(token: string, user: string, server: string): void {
     this.owners.set(digest(token), { user, server, kind: 'server', scopes: serverScopes(user, server), expires: Infinity });
+  }
+
+  /** The token an Outpost posts its flavor use with; it may do nothing else. */
+  addOutpostToken(token: string, user: string, requestUrl: string): void {
+    this.owners.set(digest(token), { user, server: requestUrl, kind: 'outpost', scopes: [OUTPOST_FLAVORS_SCOPE], expires: Infinity });
   }
 
   /** A fresh access token for a browser that logged in to `server` through OAuth. */
@@ -45,9 +55,9 @@ export class TokenTable {
     return owner?.kind === 'server' && owner.user === user && owner.server === server;
   }
 
-  /** Revokes every token of user/server. */
+  /** Revokes every token of user/server (an Outpost's token is not a server's). */
   dropServer(user: string, server: string): void {
-    for (const [key, owner] of this.owners) if (owner.user === user && owner.server === server) this.owners.delete(key);
+    for (const [key, owner] of this.owners) if (owner.kind !== 'outpost' && owner.user === user && owner.server === server) this.owners.delete(key);
   }
 }
 
