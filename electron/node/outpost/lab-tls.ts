@@ -7,6 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { OutpostSystemConfig } from '../../../shared/config.js';
 import { listenOnLoopback } from '../personal-hub/listen.js';
+import type { PersonalHub } from '../personal-hub/personal-hub.js';
 import type { LocalForward, SshPool } from '../ssh/ssh-pool.js';
 import type { SshTarget } from '../ssh/ssh-target.js';
 import { readCerts, readPem } from './start-body.js';
@@ -18,6 +19,8 @@ export interface LabRelay {
 
 export interface LabRelayOptions {
   pool: SshPool;
+  /** The relay closes with it at the latest, so that the next hubtray finds the port free. */
+  personalHub: PersonalHub;
   /** The SSH node the lab is reached through; null: directly. */
   via: SshTarget | null;
   /** Where the lab listens, as the Outpost said; its certificate must be for this host. */
@@ -56,13 +59,18 @@ export async function openLabRelay(config: OutpostSystemConfig, options: LabRela
   });
   try {
     const port = await listenOnLoopback(server, options.port).catch(() => listenOnLoopback(server, 0));
+    const shut = async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const client of open) client.destroy();
+      await closed;
+      await forward?.close();
+    };
+    const release = options.personalHub.hold({ close: shut });
     return {
       port,
       async close() {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const client of open) client.destroy();
-        await closed;
-        await forward?.close();
+        release();
+        await shut();
       },
     };
   } catch (error) {

@@ -376,22 +376,15 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
   private async openRelay(): Promise<void> {
     const state = this.state;
     if (!state?.service || !this.relayed() || this.relay) return;
-    const relay = await openLabRelay(this.config, {
+    this.relay = await openLabRelay(this.config, {
       pool: this.deps.pool,
+      personalHub: this.deps.personalHub,
       via: this.reachDirectly ? null : state.via,
       lab: splitService(state.service),
       port: state.relay_port ?? 0,
       onError: (message) => this.note(message),
     });
-    const release = this.deps.personalHub.hold(relay);
-    this.relay = {
-      port: relay.port,
-      close: async () => {
-        release();
-        await relay.close();
-      },
-    };
-    state.relay_port = relay.port;
+    state.relay_port = this.relay.port;
   }
 
   /** An https lab of certs (internal SSL); one update_expected_path made https is reached as it is. */
