@@ -1,7 +1,8 @@
 // End to end, as a person uses it: a start through the Outpost stand-in, the lab reached through hubtray's tunnel via
 // the SSH node (a real sshd), the lab calling hubtray's personal hub back through an SSH remote forward on that node,
 // and Debian's Chromium opening the server: it lands in the Jupyter page, logged in through the personal hub's OAuth
-// round trip, with no password page on the way.
+// round trip, with no password page on the way. A lab with certs (internal SSL, which only talks to clients holding a
+// certificate its CA signed) opens the same way, through hubtray's TLS relay.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -10,34 +11,33 @@ import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-
 import { startOutpostStandIn, STAND_IN_HUB, STAND_IN_PASSWORD, type StandInOutpost } from '../fixtures/outpost-stand-in.js';
 import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
 import { launchChromium, screenshot } from '../renderer/browser.js';
+import { makeTestCa, type TestCa } from './test-ca.js';
 
 let outpost: StandInOutpost;
 let sshd: Sshd;
 let client: ClientConfig;
 let h: HubHarness;
 let browser: Browser;
+let ca: TestCa;
 
 beforeAll(async () => {
   [outpost, sshd, browser] = await Promise.all([startOutpostStandIn(), startSshd({ logLevel: 'DEBUG1' }), launchChromium()]);
   client = await writeClientConfig([{ alias: 'outpost-node', sshd }]);
   process.env.HUBTRAY_SSH_CONFIG = client.configPath;
-  h = await openHub(
-    makeHome({
-      systems: {
-        cluster: {
-          kind: 'outpost',
-          request_url: outpost.requestUrl,
-          ssh_node: 'outpost-node',
-          ssh_username: null,
-          ssh_create_remote_forward: true,
-          default_url: '/tree',
-          // Bookworm has no JupyterLab; the classic notebook serves the page a person lands on. It travels in the
-          // environment, which keeps JUPYTERHUB_* variables.
-          environment: { JUPYTERHUB_SINGLEUSER_APP: 'notebook.notebookapp.NotebookApp' },
-        },
-      },
-    }),
-  );
+  ca = await makeTestCa('e2e');
+  const lab = await ca.issue('lab');
+  const cluster = {
+    kind: 'outpost',
+    request_url: outpost.requestUrl,
+    ssh_node: 'outpost-node',
+    ssh_username: null,
+    ssh_create_remote_forward: true,
+    default_url: '/tree',
+    // Bookworm has no JupyterLab; the classic notebook serves the page a person lands on. It travels in the
+    // environment, which keeps JUPYTERHUB_* variables.
+    environment: { JUPYTERHUB_SINGLEUSER_APP: 'notebook.notebookapp.NotebookApp' },
+  };
+  h = await openHub(makeHome({ systems: { cluster, internal: { ...cluster, certs: { keyfile: lab.keyFile, certfile: lab.certFile, cafile: ca.caFile } } } }));
   await h.hub.setSecret({ key: `outpost-credentials/${outpost.requestUrl}`, value: JSON.stringify({ username: STAND_IN_HUB, password: STAND_IN_PASSWORD }) });
 });
 
@@ -45,7 +45,7 @@ afterAll(async () => {
   await browser?.close();
   await h?.close();
   if (h) removeHome(h.home);
-  await Promise.all([outpost?.stop(), sshd?.stop(), client?.cleanup()]);
+  await Promise.all([outpost?.stop(), sshd?.stop(), client?.cleanup(), ca?.cleanup()]);
   delete process.env.HUBTRAY_SSH_CONFIG;
 });
 
@@ -70,7 +70,25 @@ it('opens the lab through the tunnel, logged in by the OAuth round trip; the lab
   const service = outpost.rows()[0]?.service as string;
   expect(new URL(running.url as string).port).not.toBe(service.split(':')[1]);
 
-  const { url } = await h.hub.open({ name: 'lab1' });
+  await opensLoggedIn('lab1', running.url as string, 'outpost-lab-logged-in');
+  await h.hub.stop({ name: 'lab1' });
+  expect(outpost.rows()).toEqual([]);
+});
+
+it('opens a lab with certs through the TLS relay, logged in the same way', async () => {
+  await h.hub.start({ system: 'internal', name: 'lab2' });
+  const running = await h.waitFor('lab2', ['running', 'failed', 'cancelled'], 60_000);
+  expect(running.reason).toBeNull();
+  expect(outpost.rows()[0]?.body.env).toMatchObject({ JUPYTERHUB_SERVICE_URL: expect.stringMatching(/^https:/) });
+  expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  await opensLoggedIn('lab2', running.url as string, 'outpost-internal-ssl-lab-logged-in');
+  await h.hub.stop({ name: 'lab2' });
+  expect(outpost.rows()).toEqual([]);
+});
+
+/** Opens the server as the tray does, and checks the browser lands in the lab, logged in through OAuth. */
+async function opensLoggedIn(name: string, serverUrl: string, shot: string): Promise<void> {
+  const { url } = await h.hub.open({ name });
   expect(url).not.toContain('token=');
   const page = await browser.newPage();
   const visited: string[] = [];
@@ -78,18 +96,15 @@ it('opens the lab through the tunnel, logged in by the OAuth round trip; the lab
     if (request.isNavigationRequest()) visited.push(request.url());
   });
   await page.goto(url);
-  await page.waitForURL(/\/user\/[^/]+\/lab1\/tree/, { timeout: 30_000 });
+  await page.waitForURL(new RegExp(`/user/[^/]+/${name}/tree`), { timeout: 30_000 });
   await page.waitForLoadState('domcontentloaded');
-  await screenshot(page, 'outpost-lab-logged-in');
-  expect(new URL(page.url()).port).toBe(new URL(running.url as string).port);
+  await screenshot(page, shot);
+  expect(new URL(page.url()).port).toBe(new URL(serverUrl).port);
   expect(await page.title()).toMatch(/Home|Jupyter/);
   // No password page: the way in went through the personal hub's authorize and the lab's oauth_callback.
   expect(await page.locator('input[type=password]').count()).toBe(0);
   await expect(page.getByText('Logout').count()).resolves.toBeGreaterThan(0);
   expect(visited.some((u) => u.includes('/hub/api/oauth2/authorize'))).toBe(true);
-  expect(visited.some((u) => u.includes('/lab1/oauth_callback'))).toBe(true);
+  expect(visited.some((u) => u.includes(`/${name}/oauth_callback`))).toBe(true);
   await page.close();
-
-  await h.hub.stop({ name: 'lab1' });
-  expect(outpost.rows()).toEqual([]);
-});
+}
