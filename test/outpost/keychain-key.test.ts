@@ -129,7 +129,7 @@ it('fails a start whose keychain key is missing, saying how to store it', async 
   const hub = h as HubHarness;
   await hub.hub.start({ system: 'missing', name: 'kc3' });
   const failed = await hub.waitFor('kc3', ['failed', 'running']);
-  expect(failed.reason).toContain(`key keychain:nothing-${suffix}: the keychain has no entry ssh-key/nothing-${suffix} (store one with \`hubtray secret ssh-key nothing-${suffix} FILE\`)`);
+  expect(failed.reason).toContain(`key keychain:nothing-${suffix}: the keychain has no entry ssh-key/nothing-${suffix} (store one with \`hubtray secret ssh-key nothing-${suffix} < KEYFILE\`)`);
 });
 
 it('leaves the key nowhere: not in HUBTRAY_HOME, events, the Outpost requests or any argv', async () => {

@@ -191,7 +191,7 @@ export class Authenticator {
     const name = keychainKeyName(file);
     if (name !== null) {
       const text = await this.readSecret(sshKeySecret(name));
-      if (text === null) this.skipped.push(`key ${file}: the keychain has no entry ${sshKeySecret(name)} (store one with \`hubtray secret ssh-key ${name} FILE\`)`);
+      if (text === null) this.skipped.push(`key ${file}: the keychain has no entry ${sshKeySecret(name)} (store one with \`hubtray secret ssh-key ${name} < KEYFILE\`)`);
       return text === null ? null : Buffer.from(text, 'utf8');
     }
     try {
