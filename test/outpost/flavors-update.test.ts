@@ -6,6 +6,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openHub } from '../fixtures/hub-harness.js';
+import { filesContaining } from '../secrets/find-in-files.js';
 import { outpostRig, type OutpostRig } from './helpers.js';
 
 let rig: OutpostRig;
@@ -48,6 +49,8 @@ it('gives the Outpost a token for its flavor updates after a start and a stop, a
   expect(me.statusCode).toBe(200);
   await rig.h.hub.stop({ name: 'fl1' });
   expect(rig.outpost.flavorUpdates.at(-1)).toEqual({ status: 200, flavors: { small: expect.objectContaining({ current: 0 }) } });
+  // Like every token, it lives in the keychain only.
+  expect(await filesContaining(rig.h.home, env.JUPYTERHUB_FLAVORS_UPDATE_TOKEN as string)).toEqual([]);
 
   // The Outpost cannot be asked: the form shows the use it posted last.
   rig.outpost.setDown(true);

@@ -15,6 +15,7 @@ import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-
 import { runCli, startServe, type ServeProcess } from '../fixtures/hubtray-process.js';
 import { startOutpostStandIn, STAND_IN_HUB, STAND_IN_PASSWORD, type StandInOutpost } from '../fixtures/outpost-stand-in.js';
 import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { filesContaining } from '../secrets/find-in-files.js';
 import { answerNextPrompt } from './helpers.js';
 
 const run = promisify(execFile);
@@ -137,10 +138,7 @@ it('leaves the key nowhere: not in HUBTRAY_HOME, events, the Outpost requests or
   await hub.close();
   h = undefined;
   const texts = [...keys.plain.body, ...keys.locked.body, PASSPHRASE];
-  for (const file of await filesUnder(home)) {
-    const content = await readFile(file, 'utf8');
-    for (const text of texts) expect(content.includes(text), `${file} holds key material`).toBe(false);
-  }
+  for (const text of texts) expect(await filesContaining(home, text)).toEqual([]);
   const seen = JSON.stringify([hub.events, outpost.requests]);
   for (const text of texts) expect(seen).not.toContain(text);
   await expectNoKeyInArgv();
@@ -152,10 +150,4 @@ async function expectNoKeyInArgv(): Promise<void> {
     const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     for (const text of texts) expect(argv.includes(text), `the argv of PID ${pid} holds key material`).toBe(false);
   }
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : Promise.resolve(e.isFile() ? [join(dir, e.name)] : []))));
-  return nested.flat();
 }
