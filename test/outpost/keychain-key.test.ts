@@ -61,6 +61,7 @@ beforeAll(async () => {
       plain: { ...system, ssh_key: `keychain:${names.plain}` },
       locked: { ...system, ssh_key: `keychain:${names.locked}` },
       missing: { ...system, ssh_key: `keychain:nothing-${suffix}` },
+      badname: { ...system, ssh_key: 'keychain:%h-key' },
     },
   });
   serve = await startServe(home);
@@ -126,11 +127,13 @@ it('asks for the passphrase of an encrypted keychain key, and remembers it when 
   await h.hub.stop({ name: 'kc2' });
 });
 
-it('fails a start whose keychain key is missing, saying how to store it', async () => {
+it('fails a start whose keychain key is missing, saying how to store it, or has a name no key can have', async () => {
   const hub = h as HubHarness;
   await hub.hub.start({ system: 'missing', name: 'kc3' });
   const failed = await hub.waitFor('kc3', ['failed', 'running']);
   expect(failed.reason).toContain(`key keychain:nothing-${suffix}: the keychain has no entry ssh-key/nothing-${suffix} (store one with \`hubtray secret ssh-key nothing-${suffix} < KEYFILE\`)`);
+  await hub.hub.start({ system: 'badname', name: 'kc4' });
+  expect((await hub.waitFor('kc4', ['failed', 'running'])).reason).toContain('the SSH key "keychain:%h-key" names no keychain key: a name has letters, digits and . _ @ - only');
 });
 
 it('leaves the key nowhere: not in HUBTRAY_HOME, events, the Outpost requests or any argv', async () => {

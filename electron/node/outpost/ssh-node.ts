@@ -1,8 +1,10 @@
 // The SSH hosts an Outpost system uses, from its ssh_* settings (each may be a hook, called as ForwardBaseSpawner
 // calls it, with port_forward_info): the SSH node that leads to the lab, and the host of the remote forward that
 // leads the lab back to hubtray. ssh_forward_options win over ssh_port and ssh_key, as in ForwardBaseSpawner's
-// command line; ~/.ssh/config fills in what neither says.
+// command line; ~/.ssh/config fills in what neither says. A key is a file, or `keychain:NAME` for a key kept in the
+// keychain (the SSH layer reads it there, in memory).
 import type { SshForwardOptions } from '../../../shared/outpost-settings.js';
+import { KEYCHAIN_KEY_NAME, KEYCHAIN_KEY_PREFIX } from '../ssh/auth.js';
 import type { SshTarget } from '../ssh/ssh-target.js';
 import type { SettingResolver } from './resolver.js';
 
@@ -54,6 +56,10 @@ function target(s: { host: string; port: number | undefined; user: string | null
   const port = o.Port !== undefined ? Number(o.Port) : s.port;
   const user = o.User ?? s.user ?? undefined;
   const key = o.IdentityFile ?? s.key;
+  // A hook may answer any string; a keychain name that ssh config's expansion would change finds no key.
+  if (key?.startsWith(KEYCHAIN_KEY_PREFIX) && !KEYCHAIN_KEY_NAME.test(key.slice(KEYCHAIN_KEY_PREFIX.length))) {
+    throw new Error(`the SSH key ${JSON.stringify(key)} names no keychain key: a name has letters, digits and . _ @ - only`);
+  }
   return {
     host: s.host,
     ...(user ? { user } : {}),

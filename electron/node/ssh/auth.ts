@@ -44,6 +44,8 @@ const passphraseTries = 3;
 
 /** An identity of the form `keychain:NAME` is the key kept in the keychain entry sshKeySecret(NAME). */
 export const KEYCHAIN_KEY_PREFIX = 'keychain:';
+/** A name that ssh config's `%` and `${}` expansion of IdentityFile leaves as it is. */
+export const KEYCHAIN_KEY_NAME = /^[A-Za-z0-9._@-]+$/;
 
 export function sshKeySecret(name: string): string {
   return `ssh-key/${name}`;

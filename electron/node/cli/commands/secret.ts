@@ -1,12 +1,9 @@
 import ssh2 from 'ssh2';
 import { HubError } from '../../../../shared/api.js';
-import { KEYCHAIN_KEY_PREFIX, sshKeySecret } from '../../ssh/auth.js';
+import { KEYCHAIN_KEY_NAME, KEYCHAIN_KEY_PREFIX, sshKeySecret } from '../../ssh/auth.js';
 import { parseCommand, UsageError, type Command } from '../command.js';
 import { askLine } from '../terminal-question.js';
 import { withHub } from '../with-hub.js';
-
-/** A key's name survives ssh config's `%` and `${}` expansion of IdentityFile (ssh_key is one) unchanged. */
-const KEY_NAME = /^[A-Za-z0-9._@-]+$/;
 
 export const secret: Command = {
   summary: 'store a secret in the OS keychain (the value is read from standard input), or delete one; ssh-key stores a private key',
@@ -46,7 +43,7 @@ async function readValue(key: string): Promise<string> {
  * private key, possibly encrypted (its passphrase is asked for when it is used, as for a key file).
  */
 async function readPrivateKey(name: string): Promise<string> {
-  if (!KEY_NAME.test(name)) throw new UsageError(`"${name}" is not a key name: use letters, digits and . _ @ -`);
+  if (!KEYCHAIN_KEY_NAME.test(name)) throw new UsageError(`"${name}" is not a key name: use letters, digits and . _ @ -`);
   if (process.stdin.isTTY) throw new UsageError(`pipe the private key in: hubtray secret ssh-key ${name} < ~/.ssh/id_ed25519`);
   const text = await readStdin();
   const parsed = ssh2.utils.parseKey(text);
