@@ -22,7 +22,7 @@ export const probeTimeoutMs = 2500;
  * A TCP connect unanswered for this long is waiting out the kernel's SYN backoff (resends 1 s after the first SYN,
  * then further and further apart), so a path that has just come back would only be noticed at the next resend.
  */
-export const stuckConnectMs = 1000;
+const stuckConnectMs = 1000;
 
 /**
  * The wait before retry `step` (0 after a success or a wake): about 0.25, 1, 2, 4, 8, 16, then 30 s for good. Each

@@ -137,7 +137,7 @@ function resolveHost(config: SSHConfig, alias: string, explicit: Explicit): { se
  * OpenSSH's forms: `a,b` replaces the defaults, `+a,b` appends to them, `-a,b` removes from them (`*` and `?`
  * allowed), `^a,b` puts them first. A name ssh2 cannot use is a config error rather than a login that fails later.
  */
-export function parseCiphers(value: string, alias: string): CipherSetting {
+function parseCiphers(value: string, alias: string): CipherSetting {
   const form = /^[-+^]/.test(value) ? value.charAt(0) : '';
   const names = value
     .slice(form.length)
