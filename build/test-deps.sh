@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real peers the tests run: OpenSSH's sshd, Debian's Jupyter server and JupyterHub (its proxy comes from npm),
 # gnome-keyring's Secret Service under a private D-Bus, and Slurm with munge (the tests start private daemons of their
-# own). Installs whichever are missing (as root, with apt), so that `npm test` alone sets a machine up.
+# own); and a compiler for ssh2's optional native crypto binding, which `npm ci` builds when it can. Installs whichever
+# are missing (as root, with apt), so that `npm test` alone sets a machine up.
 set -euo pipefail
 packages=(
   openssh-server openssh-client
@@ -9,6 +10,7 @@ packages=(
   jupyterhub
   gnome-keyring libsecret-tools dbus
   procps iproute2 passwd
+  g++ make python3
   slurm-wlm munge
   chromium
 )
