@@ -56,6 +56,8 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
   private registration: RegisteredServer | null = null;
   private remoteForward: RemoteForward | null = null;
   private relay: LabRelay | null = null;
+  /** While the relay opens: a poll meanwhile waits for it instead of opening a second one. */
+  private relayOpening: Promise<void> | null = null;
   private starting: Starting | null = null;
   private pollSeconds: number | null = null;
   private reachDirectly = false;
@@ -297,7 +299,7 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     this.userOptions = structuredClone(this.state.user_options);
     // The start's own settings again; if the system was edited so that they no longer fit, its settings as they are.
     const started = withOverrides(this.systemConfig, this.state.overrides);
-    if (!started) this.logLines.push('hubtray: the settings this server was started with no longer fit its system; using the system\'s own');
+    if (!started) this.note('hubtray: the settings this server was started with no longer fit its system; using the system\'s own');
     this.config = started ?? this.systemConfig;
     this.settings = new SettingResolver(this.config, this.deps.hooks, () => this.hookSpawner());
   }
@@ -373,7 +375,12 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
   }
 
   /** With certs, the lab is reached through its TLS relay (lab-tls.ts): opened at the start, and again after a restart. */
-  private async openRelay(): Promise<void> {
+  private openRelay(): Promise<void> {
+    this.relayOpening ??= this.openRelayOnce().finally(() => (this.relayOpening = null));
+    return this.relayOpening;
+  }
+
+  private async openRelayOnce(): Promise<void> {
     const state = this.state;
     if (!state?.service || !this.relayed() || this.relay) return;
     this.relay = await openLabRelay(this.config, {
