@@ -58,6 +58,8 @@ async function stuckReconnect(
 test('a dead path outlasting the keepalives: after the restore, a request makes the stuck reconnect connect afresh, usable within 2 s', async (ctx) => {
   const setup = far();
   if (typeof setup === 'string') return ctx.skip(setup);
+  // Whatever happens, the next test gets its link back (a second restore does nothing).
+  ctx.onTestFinished(() => setup.host.restore());
   const log: string[] = [];
   const { forward, seen } = await stuckReconnect(setup, log);
   const localPort = forward.localPort;
@@ -77,6 +79,7 @@ test('a dead path outlasting the keepalives: after the restore, a request makes 
 test('a dead path outlasting the keepalives: a network change after the restore reconnects within 2 s, with no request at all', async (ctx) => {
   const setup = far();
   if (typeof setup === 'string') return ctx.skip(setup);
+  ctx.onTestFinished(() => setup.host.restore());
   const log: string[] = [];
   const { pool, forward } = await stuckReconnect(setup, log);
 
