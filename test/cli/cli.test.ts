@@ -171,6 +171,20 @@ describe('hubtray commands against a running hub', () => {
     expect(await new Keychain().get('cli-test-key')).toBeNull();
     expect((await runCli(home, ['secret', 'delete', 'cli-test-key'])).stderr).toBe('cli-test-key was not set\n');
   });
+
+  it('refuses to overwrite an entry hubtray keeps for itself, and says why', async () => {
+    const key = 'outpost-flavors-token/https://outpost.example/api';
+    await new Keychain().set(key, 'the-outposts-own');
+    try {
+      const set = await runCli(home, ['secret', 'set', key], 'overwritten\n');
+      expect(set.code).toBe(1);
+      expect(set.stderr).toBe(`hubtray: "${key}" is one of hubtray's own entries (outpost-flavors-token/…), which it creates and deletes by itself; it cannot be set or deleted by hand\n`);
+      expect((await runCli(home, ['secret', 'delete', key])).code).toBe(1);
+      expect(await new Keychain().get(key)).toBe('the-outposts-own');
+    } finally {
+      await new Keychain().delete(key);
+    }
+  });
 });
 
 describe('hubtray command lines', () => {

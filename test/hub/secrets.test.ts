@@ -115,7 +115,20 @@ describe('secrets', () => {
   });
 
   it('refuses to let a user overwrite or delete the entries hubtray manages itself', async () => {
-    await expect(h.hub.setSecret({ key: 'server-token/here', value: 'x' })).rejects.toThrow(/managed by hubtray itself/);
-    await expect(h.hub.deleteSecret({ key: 'api-token/anything' })).rejects.toThrow(/managed by hubtray itself/);
+    const internal = /one of hubtray's own entries \((server-token|api-token|outpost-flavors-token)\/…\), which it creates and deletes by itself/;
+    await expect(h.hub.setSecret({ key: 'server-token/here', value: 'x' })).rejects.toThrow(internal);
+    await expect(h.hub.deleteSecret({ key: 'api-token/anything' })).rejects.toThrow(internal);
+    const flavors = 'outpost-flavors-token/https://outpost.example/api';
+    await new Keychain().set(flavors, 'the-outposts-own');
+    try {
+      await expect(h.hub.setSecret({ key: flavors, value: 'x' })).rejects.toThrow(internal);
+      await expect(h.hub.deleteSecret({ key: flavors })).rejects.toThrow(internal);
+      expect(await new Keychain().get(flavors)).toBe('the-outposts-own');
+    } finally {
+      await new Keychain().delete(flavors);
+    }
+    // What hubtray only reads or remembers for the user may be set ahead of use.
+    await h.hub.setSecret({ key: 'ssh-password/me@host:22', value: 'pw' });
+    expect(await h.hub.deleteSecret({ key: 'ssh-password/me@host:22' })).toEqual({ deleted: true });
   });
 });

@@ -1,6 +1,6 @@
 // The systems editor turns fields into config.json settings and back, checked with config.json's own schema.
 import { describe, expect, it } from 'vitest';
-import { checkDraft, draftFrom } from '../../renderer/src/lib/system-draft.js';
+import { checkDraft, draftFrom, kinds } from '../../renderer/src/lib/system-draft.js';
 import { joinWords, splitWords } from '../../renderer/src/lib/words.js';
 
 describe('system drafts', () => {
@@ -33,6 +33,13 @@ describe('system drafts', () => {
 
     expect(checkDraft({ ...draft, name: 'x', fields: { host: 'h' }, advanced: '{' }, []).errors.advanced).toMatch(/^not valid JSON/);
     expect(checkDraft({ ...draft, name: 'x', fields: { host: 'h' }, advanced: '{"host": "other"}' }, []).errors.advanced).toBe('"host" has its own field above; remove it here');
+  });
+
+  it('say what a JupyterHub asks for: a password once, from which hubtray makes the token; user is for admins', () => {
+    const help = Object.fromEntries(kinds.jupyterhub!.fields.map((field) => [field.key, field.help]));
+    expect(help.hub_url).toMatch(/user name and password once; hubtray creates an API token/);
+    expect(help.user).toMatch(/Leave empty to start your own servers.*hub admin/);
+    expect(Object.values(help).join(' ')).not.toMatch(/token is asked for/);
   });
 
   it('split a command line into words, quotes keeping spaces, and join them back', () => {

@@ -19,7 +19,7 @@ import { ConfigError, SystemConfig, type HubConfig } from '../../../shared/confi
 import { loadConfig } from '../config/load-config.js';
 import { ensureHubHome, hubPaths } from '../config/paths.js';
 import { Keychain } from '../secrets/keychain.js';
-import { userSettableKey, type SecretStore } from '../secrets/secret-store.js';
+import { internalKeyProblem, type SecretStore } from '../secrets/secret-store.js';
 import { StateStore } from '../state/state-store.js';
 import type { ServerRecord } from '../state/server-record.js';
 import { SshPool, watchNetwork } from '../ssh/ssh-pool.js';
@@ -402,6 +402,7 @@ export class Hub implements HubApi, HubEventSource {
 }
 
 function settableKey(key: string): string {
-  if (!userSettableKey(key)) throw new HubError('bad-request', `"${key}" is managed by hubtray itself and cannot be set or deleted by hand`);
+  const problem = internalKeyProblem(key);
+  if (problem) throw new HubError('bad-request', problem);
   return key;
 }

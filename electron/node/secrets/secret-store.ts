@@ -16,7 +16,16 @@ export const secretKeys = {
   user: (key: string) => `user/${key}`,
 };
 
-/** What users may set through `hubtray secret`: not the entries hubtray itself creates and deletes. */
-export function userSettableKey(key: string): boolean {
-  return !/^(server-token|api-token|keychain-check)\//.test(key);
+// Entries hubtray creates, rotates and deletes by itself: a hand-set value would break what relies on them (a
+// server's token, the local API's token, an Outpost's flavors token) or, for keychain-check, be deleted again.
+const internalPrefixes = ['server-token', 'api-token', 'keychain-check', 'outpost-flavors-token'];
+
+/**
+ * Why `hubtray secret set/delete` may not touch `key`, or null when it may. Users do set the entries hubtray only
+ * reads or remembers for them (ssh-passphrase/…, ssh-password/…, ssh-key/…, a hub's token, user/…).
+ */
+export function internalKeyProblem(key: string): string | null {
+  const prefix = internalPrefixes.find((p) => key.startsWith(`${p}/`));
+  if (!prefix) return null;
+  return `"${key}" is one of hubtray's own entries (${prefix}/…), which it creates and deletes by itself; it cannot be set or deleted by hand`;
 }

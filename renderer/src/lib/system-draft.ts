@@ -34,8 +34,20 @@ const sshFields: DraftField[] = [
 ];
 
 const jupyterhubFields: DraftField[] = [
-  { key: 'hub_url', label: 'Hub URL', type: 'text', placeholder: 'https://hub.example.org/', help: 'The JupyterHub you log in to in the browser.' },
-  { key: 'user', label: 'Hub user', type: 'text', placeholder: 'the API token’s owner', help: 'Its API token is asked for once and kept in the keychain.' },
+  {
+    key: 'hub_url',
+    label: 'Hub URL',
+    type: 'text',
+    placeholder: 'https://hub.example.org/',
+    help: 'The JupyterHub you log in to in the browser. The first start asks for your hub user name and password once; hubtray creates an API token with them and keeps it in the keychain.',
+  },
+  {
+    key: 'user',
+    label: 'Hub user',
+    type: 'text',
+    placeholder: 'you',
+    help: 'Leave empty to start your own servers. Name another user only when you log in as a hub admin: your token then starts servers for them.',
+  },
 ];
 
 /** The kinds offered for adding, in this order, each with the settings that get a field of their own. */

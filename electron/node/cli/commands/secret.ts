@@ -1,5 +1,6 @@
 import ssh2 from 'ssh2';
 import { HubError } from '../../../../shared/api.js';
+import { internalKeyProblem } from '../../secrets/secret-store.js';
 import { KEYCHAIN_KEY_NAME, KEYCHAIN_KEY_PREFIX, sshKeySecret } from '../../ssh/auth.js';
 import { parseCommand, UsageError, type Command } from '../command.js';
 import { askLine } from '../terminal-question.js';
@@ -11,6 +12,9 @@ export const secret: Command = {
   async run(argv) {
     const { args: [action, key] } = parseCommand(argv, {}, ['set|delete|ssh-key', 'KEY']);
     if (action === 'set') {
+      // Checked again by the hub; here so that nobody types a secret only to have it refused.
+      const problem = internalKeyProblem(key);
+      if (problem) throw new HubError('bad-request', problem);
       await withHub(async (hub) => hub.setSecret({ key, value: await readValue(key) }));
       process.stderr.write(`stored ${key} in the keychain\n`);
       return 0;
