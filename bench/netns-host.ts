@@ -38,6 +38,10 @@ export interface FarPorts {
  */
 export type CutKind = 'link-down' | 'silent';
 
+export interface LinkShape {
+  rateMbit: number;
+}
+
 export interface NetnsHost {
   readonly namespace: string;
   /** The namespace's end of the veth, where its sshd listens (port 22). */
@@ -45,6 +49,11 @@ export interface NetnsHost {
   readonly sshd: BenchSshd;
   /** The far-end servers, on the namespace's own 127.0.0.1: reachable only through an SSH forward. */
   readonly ports: FarPorts;
+  /**
+   * Limits the link to `rateMbit` each way: each end's root qdisc becomes a token bucket filter (tbf). No added
+   * delay: the kernels this runs on may lack netem. Not combinable with a silent cut, which replaces the same qdisc.
+   */
+  shape(link: LinkShape): Promise<void>;
   cut(how: CutKind): Promise<void>;
   /** Brings the link back; resolves once the kernel reports it up and the route leads through the veth again. */
   restore(): Promise<void>;
@@ -145,6 +154,13 @@ export async function startNetnsHost(serversScript: string): Promise<NetnsHost |
       address: nsIp,
       sshd,
       ports,
+      async shape({ rateMbit }) {
+        // A burst of a few 64 KiB segments (the veth offloads as loopback does), and a queue of up to 50 ms.
+        const tbf = ['root', 'tbf', 'rate', `${rateMbit}mbit`, 'burst', '256kb', 'latency', '50ms'];
+        await tc('qdisc', 'replace', 'dev', hostEnd, ...tbf);
+        await tc('-n', ns, 'qdisc', 'replace', 'dev', nsEnd, ...tbf);
+        await routeIs(nsIp, 'veth');
+      },
       async cut(how) {
         if (cutKind) throw new Error('the link is already cut');
         cutKind = how;

@@ -4,7 +4,8 @@
 //
 // Environment: BENCH_REPS (bulk repetitions, default 5), BENCH_QUICK=1 (smaller sizes, for trying the harness),
 // BENCH_VARIANTS (comma-separated, default openssh,native,js; see variantLabel), BENCH_CPU_PROF=DIR (run hubtray's
-// tunnel processes under --cpu-prof, profiles into DIR). Benchmark 5: BENCH_CUT=silent (cut the link silently instead
+// tunnel processes under --cpu-prof, profiles into DIR). Benchmark 1c: BENCH_LINK_MBIT (the link's bandwidth,
+// default 1000). Benchmark 5: BENCH_CUT=silent (cut the link silently instead
 // of taking it down; see netns-host.ts), BENCH_CUT_SECONDS (default 25), BENCH_RESTORE_REPS (default 5).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { startJupyter, type BenchJupyter } from './jupyter.js';
 import { concurrentUploads, download, echoRoundTrips, getEach, httpRoundTrips, upload } from './load.js';
 import type { CutKind } from './netns-host.js';
 import { connectionsTo, cpuSeconds, cpuTimes, foreignLoad, killAllSync, machineTicks, readyLine, rssMiB, sleep, startChild, stopTree } from './proc.js';
+import { measureLinkBulk, type LinkBulkResult } from './link-bulk.js';
 import { measureRestore, type RestoreResult, type RestoreVariant } from './restore.js';
 import { benchCipher, negotiatedCiphers, startSshd, writeClientConfig, type BenchSshd } from './sshd.js';
 import { fixed, median, percentile, spread } from './stats.js';
@@ -45,6 +47,9 @@ const settings = {
   keepaliveInterval: 5,
   keepaliveCountMax: 3,
   /** Longer than either client takes to notice a dead link (keepalive every 5 s, 3 unanswered: 15-20 s). */
+  /** Benchmark 1c's link: a wired campus or data-centre path between a laptop and a cluster. */
+  linkRateMbit: Number(process.env.BENCH_LINK_MBIT ?? 1000),
+  linkReps: quick ? 1 : 3,
   restoreCutSeconds: Number(process.env.BENCH_CUT_SECONDS ?? 25),
   restoreReps: Number(process.env.BENCH_RESTORE_REPS ?? (quick ? 1 : 5)),
   restoreCut: cutKind,
@@ -357,6 +362,23 @@ async function main(): Promise<void> {
   foreign.fleet = await phase();
   const fleetCiphers = (await Promise.all(fleetSshds.map(negotiatedCiphers))).flat();
 
+  // 1c. Bulk throughput over a long-distance link (link-bulk.ts).
+  phase = await foreignLoad();
+  log(`bulk over a ${settings.linkRateMbit} Mbit/s link: ${settings.linkReps} × ${settings.bulkBytes / MiB} MiB each way per tunnel`);
+  const linkBulk = await measureLinkBulk({
+    dir: work,
+    serversScript,
+    keepalive: settings,
+    link: { rateMbit: settings.linkRateMbit },
+    bytes: settings.bulkBytes,
+    reps: settings.linkReps,
+    ids,
+    log,
+    defer: (step) => cleanups.push(step),
+  });
+  if (typeof linkBulk === 'string') log(`bulk over a long-distance link not measured: ${linkBulk}`);
+  foreign.link = await phase();
+
   // 5. Time to a usable tunnel after a link restore (restore.ts).
   phase = await foreignLoad();
   log(
@@ -387,6 +409,7 @@ async function main(): Promise<void> {
     many,
     fleets,
     halfClose,
+    linkBulk,
     restore,
     ciphers: [...new Set([...ciphers, ...fleetCiphers])],
     mainConnections: mainConnections.atServer.get(main0.port) ?? 0,
@@ -426,11 +449,17 @@ function sshd2BindingBuilt(): boolean {
   return existsSync(path.join(repoRoot, 'node_modules', 'ssh2', 'lib', 'protocol', 'crypto', 'build', 'Release', 'sshcrypto.node'));
 }
 
+/** Whether npm applied hubtray's ssh2 patch (patches/ssh2+*.patch) to this install. */
+function ssh2PatchApplied(): boolean {
+  return readFileSync(path.join(repoRoot, 'node_modules', 'ssh2', 'lib', 'protocol', 'crypto.js'), 'utf8').includes('function fillPadding(');
+}
+
 function describeMachine(): { cpu: string; nproc: number; openssh: string; ssh2: string; kernel: string } {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const cpu = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown CPU';
   const openssh = execFileSync('sh', ['-c', 'ssh -V 2>&1'], { encoding: 'utf8' }).trim();
-  const ssh2 = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', 'ssh2', 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', 'ssh2', 'package.json'), 'utf8')) as { version: string }).version;
+  const ssh2 = `${version} (${ssh2PatchApplied() ? "with hubtray's patch" : "without hubtray's patch: run npm ci"})`;
   return { cpu, nproc: os.availableParallelism(), openssh, ssh2, kernel: `${os.type()} ${os.release()}` };
 }
 
@@ -449,6 +478,7 @@ interface ReportInput {
   many: Map<VariantId, Concurrency>;
   fleets: Map<VariantId, Fleet>;
   halfClose: Map<VariantId, string>;
+  linkBulk: LinkBulkResult | string;
   restore: RestoreResult | string;
   ciphers: string[];
   mainConnections: number;
@@ -492,7 +522,7 @@ function renderReport(r: ReportInput): string {
   row(header);
   row(header.map(() => '---'));
 
-  const bulkRow = (label: string, data: Map<VariantId, Bulk>, n: string, target: boolean) => {
+  const bulkRow = (label: string, data: Map<VariantId, { mibps: number[] }>, n: string, target: boolean) => {
     const base = median(data.get('openssh')!.mibps);
     row([
       n,
@@ -532,6 +562,14 @@ function renderReport(r: ReportInput): string {
   cpuRow('tunnel client CPU ms per MiB (user / kernel), download', r.down);
   busyRow(`whole machine busy during the upload, % of ${r.machine.nproc} CPUs`, r.up);
   busyRow(`whole machine busy during the download, % of ${r.machine.nproc} CPUs`, r.down);
+  const link = `a ${settings.linkRateMbit} Mbit/s link`;
+  if (typeof r.linkBulk === 'string') {
+    row(['1c', `bulk over ${link}`, `not measured: ${r.linkBulk}`, ...hub.flatMap(() => ['—', '']), '≥ 1.0×']);
+  } else {
+    const asBulk = (data: Map<VariantId, number[]>) => new Map([...data].map(([id, mibps]) => [id, { mibps }]));
+    bulkRow(`bulk upload ${settings.bulkBytes / MiB} MiB over ${link}, MiB/s (median of ${settings.linkReps})`, asBulk(r.linkBulk.up), '1c', true);
+    bulkRow(`bulk download ${settings.bulkBytes / MiB} MiB over the same link, MiB/s (median of ${settings.linkReps})`, asBulk(r.linkBulk.down), '1d', false);
+  }
 
   const latencyRows = (label: string, data: Map<VariantId, Latency>, directData: Latency, n: string) => {
     for (const p of ['p50', 'p99'] as const) {
@@ -604,6 +642,13 @@ function renderReport(r: ReportInput): string {
         ` ${settings.concurrent} at once ${r.many.get(id)!.mibps.map((v) => fixed(v, 0)).join(' ')}`,
     );
   }
+  if (typeof r.linkBulk !== 'string') {
+    for (const id of r.ids) {
+      lines.push(
+        `- ${variantLabel(id)} over ${link}: upload ${r.linkBulk.up.get(id)!.map((v) => fixed(v, 0)).join(' ')}; download ${r.linkBulk.down.get(id)!.map((v) => fixed(v, 0)).join(' ')}`,
+      );
+    }
+  }
   if (typeof r.restore !== 'string') {
     const res = r.restore;
     lines.push(`- link restore, seconds from the link being up again to the first echo, in run order:`);
@@ -630,6 +675,10 @@ function renderReport(r: ReportInput): string {
   for (const id of r.ids) lines.push(`[${id}] ${r.tunnels.get(id)!.command}`);
   lines.push('# test 4');
   for (const [id, fleet] of r.fleets) lines.push(`[${id}] ${fleet.command.split('\n').join(`\n[${id}] `)}`);
+  if (typeof r.linkBulk !== 'string') {
+    lines.push('# test 1c (bench/link-bulk.ts), forwards in order: sink, source, echo');
+    lines.push(...r.linkBulk.commands);
+  }
   if (typeof r.restore !== 'string') {
     lines.push('# test 5 (bench/restore.ts)');
     lines.push(...r.restore.commands);

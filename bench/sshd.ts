@@ -108,7 +108,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<BenchSshd> {
   }
 }
 
-/** An ssh_config with one Host block per server (alias -> sshd) and a known_hosts that trusts them all. */
+/**
+ * An ssh_config with one Host block per server (alias -> sshd) and a known_hosts that trusts them all. Both clients
+ * read its `Ciphers` line (hubtray's SSH layer as OpenSSH does), so each asks for the benchmark's cipher by itself.
+ */
 export async function writeClientConfig(dir: string, hosts: Array<{ alias: string; sshd: BenchSshd }>): Promise<string> {
   const configPath = path.join(dir, 'ssh_config');
   const knownHosts = path.join(dir, 'known_hosts');
@@ -123,6 +126,7 @@ export async function writeClientConfig(dir: string, hosts: Array<{ alias: strin
       '  IdentitiesOnly yes',
       `  UserKnownHostsFile ${knownHosts}`,
       '  GlobalKnownHostsFile none',
+      `  Ciphers ${benchCipher}`,
     ].join('\n'),
   );
   await writeFile(configPath, `${blocks.join('\n\n')}\n`);
