@@ -85,6 +85,21 @@ describe('exec', () => {
     expect(await logins(sshd)).toBe(before + 1);
   });
 
+  test('a server that allows fewer sessions than hubtray opens: concurrent commands wait for one another instead of failing', async () => {
+    const strict = await startSshd({ maxSessions: 2 });
+    const config = await writeClientConfig([{ alias: 'strict', sshd: strict }], { trust: true });
+    try {
+      const pool = testPool(config).pool;
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.exec(sshTarget('strict'), `sleep 0.3; echo ${i}`)));
+      expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 6 }, (_, i) => `${i}\n`));
+      expect(await logins(strict)).toBe(1);
+    } finally {
+      await closeTestPools();
+      await strict.stop();
+      await config.cleanup();
+    }
+  });
+
   test('keeps at most 4 MiB of output per stream', async () => {
     const result = await newPool().exec(sshTarget('box'), 'head -c 5000000 /dev/zero; echo done >&2');
     expect(result.stdout.length).toBe(4 * 1024 * 1024);

@@ -111,28 +111,42 @@ export class SshConnection {
 
   /** Starts `command`, waiting for a free session slot first; the slot is released when the channel closes. */
   async openSession(command: string, signal: AbortSignal): Promise<ClientChannel> {
-    const release = await this.sessions.acquire(signal);
-    let channel: ClientChannel;
-    try {
-      channel = await new Promise<ClientChannel>((resolve, reject) => {
-        const opened = (err: Error | undefined, ch: ClientChannel) =>
-          err ? reject(new SshError('channel', `could not start a command on ${this.label}: ${err.message}`, { cause: err })) : resolve(ch);
-        try {
-          this.client.exec(command, opened);
-        } catch {
-          reject(this.lostError());
+    for (;;) {
+      const slot = await this.sessions.acquire(signal);
+      let channel: ClientChannel;
+      try {
+        channel = await this.exec(command);
+      } catch (err) {
+        // Refused while other sessions are open: the server allows fewer than maxSessions (its MaxSessions), or has
+        // not yet counted a session as closed (over a slow link). This command waits for one of the others instead,
+        // and the connection keeps one slot fewer.
+        if (err instanceof SshError && err.code === 'channel' && this.sessions.inUse > 1) {
+          slot.retire();
+          this.log(`ssh: ${this.label} refused a session with ${this.sessions.inUse} open; waiting for one of those (${err.message})`);
+          continue;
         }
-      });
-    } catch (err) {
-      release();
-      throw err;
+        slot.release();
+        throw err;
+      }
+      channel.once('close', slot.release);
+      if (signal.aborted) {
+        channel.close();
+        throw signal.reason;
+      }
+      return channel;
     }
-    channel.once('close', release);
-    if (signal.aborted) {
-      channel.close();
-      throw signal.reason;
-    }
-    return channel;
+  }
+
+  private exec(command: string): Promise<ClientChannel> {
+    return new Promise<ClientChannel>((resolve, reject) => {
+      const opened = (err: Error | undefined, ch: ClientChannel) =>
+        err ? reject(new SshError('channel', `could not start a command on ${this.label}: ${err.message}`, { cause: err })) : resolve(ch);
+      try {
+        this.client.exec(command, opened);
+      } catch {
+        reject(this.lostError());
+      }
+    });
   }
 
   lostError(): SshError {
@@ -198,27 +212,42 @@ function forwardOut(client: Client, via: string, srcIP: string, srcPort: number,
   });
 }
 
-/** A counting semaphore whose waiters can give up. */
+/** A slot taken from Slots: released for the next waiter, or retired for good. */
+interface Slot {
+  release: () => void;
+  retire: () => void;
+}
+
+/** A counting semaphore whose waiters can give up, and whose count drops by each slot retired. */
 class Slots {
   private free: number;
+  private held = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(count: number) {
     this.free = count;
   }
 
-  acquire(signal: AbortSignal): Promise<() => void> {
+  get inUse(): number {
+    return this.held;
+  }
+
+  acquire(signal: AbortSignal): Promise<Slot> {
     return new Promise((resolve, reject) => {
       const grant = () => {
         signal.removeEventListener('abort', onAbort);
-        let released = false;
-        resolve(() => {
-          if (released) return;
-          released = true;
+        this.held++;
+        let done = false;
+        const give = (back: boolean) => {
+          if (done) return;
+          done = true;
+          this.held--;
+          if (!back) return;
           const next = this.waiting.shift();
           if (next) next();
           else this.free++;
-        });
+        };
+        resolve({ release: () => give(true), retire: () => give(false) });
       };
       const onAbort = () => {
         const index = this.waiting.indexOf(grant);
