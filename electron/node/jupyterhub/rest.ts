@@ -4,6 +4,7 @@
 import { request, type Dispatcher } from 'undici';
 import { describeConnectionError, describeRefusal, HubApiError, isCertificateError } from './errors.js';
 import { parseRetryAfter, Transient, withRetries, type RetryPolicy } from './retry.js';
+import { readResponseBody } from '../net/http-body.js';
 
 export interface HubRestOptions extends RetryPolicy {
   /** The API root, ending in /hub/api/ (through a tunnel when the hub is only reachable over SSH). */
@@ -29,6 +30,8 @@ export interface HubReply {
 const REQUEST_TIMEOUT_MS = 30_000;
 // A hub's answers are small; a larger one is a misbehaving or hostile peer.
 const MAX_BODY_BYTES = 1024 * 1024;
+const readCapped = (body: AsyncIterable<Buffer> & { destroy(): unknown }) =>
+  readResponseBody(body, MAX_BODY_BYTES, () => new Error(`the hub sent more than ${MAX_BODY_BYTES} bytes; refusing to read on`));
 
 export class HubRest {
   constructor(private readonly options: HubRestOptions) {}
@@ -94,20 +97,6 @@ export class HubRest {
     const failure = new HubApiError(describeRefusal(status, hubMessage(parseJson(text), text), what), status);
     return status >= 500 || status === 429 ? new Transient(failure, parseRetryAfter(retryAfter)) : failure;
   }
-}
-
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw new Error(`the hub sent more than ${MAX_BODY_BYTES} bytes; refusing to read on`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson(text: string): unknown {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
 import type { RequestKwargs } from '../../../shared/outpost-settings.js';
 import { describeStatus, OutpostError, type OutpostAction } from './errors.js';
+import { readResponseBody } from '../net/http-body.js';
 
 export interface OutpostRequest {
   action: OutpostAction;
@@ -27,6 +28,8 @@ const DEFAULT_REQUEST_TIMEOUT_S = 20;
 // OUTPOSTSPAWNER_HTTP_CLIENT_CONCURRENT_LIMIT's default.
 const CONCURRENT_LIMIT = 10;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const readCapped = (body: AsyncIterable<Buffer> & { destroy(): unknown }) =>
+  readResponseBody(body, MAX_BODY_BYTES, () => new OutpostError(`the Outpost sent more than ${MAX_BODY_BYTES} bytes; refusing to read on`, null));
 
 let running = 0;
 const queue: Array<() => void> = [];
@@ -107,20 +110,6 @@ async function tls(kwargs: RequestKwargs): Promise<Record<string, unknown>> {
     ...(kwargs.client_key ? { key: await read(kwargs.client_key, 'client key (client_key)') } : {}),
     ...(kwargs.validate_cert === false ? { rejectUnauthorized: false } : {}),
   };
-}
-
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw new OutpostError(`the Outpost sent more than ${MAX_BODY_BYTES} bytes; refusing to read on`, null);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** undefined when the text is not JSON; an empty body counts as {} (a 202 or 204 may have none). */

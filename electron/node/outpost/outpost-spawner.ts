@@ -4,7 +4,6 @@
 // the letter (404s, request_failed_poll_keep_running, pre_poll_hook), and the lab is reached through the SSH node or
 // directly. The Hub opens the tunnel, waits for HTTP and polls on; the browser logs in through the personal hub's OAuth.
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { describeZodError, ProgressEvent } from '../../../shared/api.js';
 import type { OutpostSystemConfig } from '../../../shared/config.js';
 import type { FormSchema, UserOptions } from '../../../shared/forms.js';
@@ -32,6 +31,7 @@ import { sshNodeTarget } from './ssh-node.js';
 import { normalService, splitService } from './service-address.js';
 import { startBody } from './start-body.js';
 import { groupsForm, overridesOf, startSettings, withOverrides } from './start-settings.js';
+import { randomPort } from '../net/random-port.js';
 
 /** hubtray has one hub user, the person at this computer; the Outpost counts per-user flavor limits by this id. */
 const USER_ID = 1;
@@ -480,18 +480,6 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
       port_forward_info: this.state?.service ? { service: this.state.service } : {},
     };
   }
-}
-
-/** A free port, as JupyterHub's random_port() finds one. */
-function randomPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function errorText(error: unknown): string {

@@ -2,6 +2,7 @@
 // jupyterhub-singleuser and the Outpost read them as they would a real hub's. Bodies are bounded, since the API is
 // reachable from the remote side (through the remote forward or public_api_url).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readRequestBody } from '../net/http-body.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -63,18 +64,8 @@ export function sendError(res: ServerResponse, error: HubHttpError): void {
   sendJson(res, error.status, { status: error.status, message: error.message });
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-  return new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-  });
+export function readBody(req: IncomingMessage): Promise<string> {
+  return readRequestBody(req, MAX_BODY_BYTES, tooLarge);
 }
 
 /** A JSON object body; an empty body is null (the callbacks answer 400 to it, as JupyterHub's do). */
