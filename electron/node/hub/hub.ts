@@ -231,10 +231,15 @@ export class Hub implements HubApi, HubEventSource {
     return this.reloadConfig();
   }
 
-  /** Applies config.json as it is now. Running servers keep the settings they were started with. */
+  /**
+   * Applies config.json as it is now. Running servers keep the settings they were started with, and an open prompt
+   * its prompt_timeout.
+   */
   async reloadConfig(): Promise<MethodResult<'reloadConfig'>> {
     try {
-      this.systems = new Systems(await loadConfig(this.configFile), this.deps);
+      const config = await loadConfig(this.configFile);
+      this.systems = new Systems(config, this.deps);
+      this.prompts.setTimeoutSeconds(config.prompt_timeout);
     } catch (error) {
       throw error instanceof ConfigError ? new HubError('bad-request', error.message) : error;
     }
@@ -342,6 +347,7 @@ export class Hub implements HubApi, HubEventSource {
       changed: (info) => this.emit({ event: 'server', data: info }),
       progressed: (name, event) => this.emit({ event: 'progress', data: { name, event } }),
       notice: (level, message) => this.emit({ event: 'notice', data: { level, message } }),
+      askingFor: (signal, work) => this.prompts.askingFor(signal, work),
     });
   }
 

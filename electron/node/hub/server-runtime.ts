@@ -21,6 +21,8 @@ export interface RuntimeDeps {
   progressed: (name: string, event: ProgressEvent) => void;
   /** Tells the user something about this server outside its progress, e.g. that its walltime is about to end. */
   notice: (level: 'info' | 'warning', message: string) => void;
+  /** Runs a start so that the prompts it raises (a password, a 2FA code) close when the start is cancelled. */
+  askingFor: <T>(signal: AbortSignal, work: () => Promise<T>) => Promise<T>;
 }
 
 const ACTIVE: ServerStatus[] = ['starting', 'running', 'stopping'];
@@ -119,7 +121,7 @@ export class ServerRuntime {
 
   private begin(launch: (signal: AbortSignal) => Promise<Endpoint>, timeoutSeconds: number): Promise<void> {
     const abort = new AbortController();
-    const done = this.runStart(launch, abort, timeoutSeconds);
+    const done = this.deps.askingFor(abort.signal, () => this.runStart(launch, abort, timeoutSeconds));
     this.starting = { abort, done };
     return done;
   }
