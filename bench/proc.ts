@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { descendantLevels, procStat, terminate } from '../testkit/process-tree.js';
 
 const started = new Set<ChildProcess>();
 
@@ -89,50 +90,6 @@ export function killAllSync(): void {
       // already gone
     }
   }
-}
-
-async function terminate(pids: number[]): Promise<void> {
-  const send = (pid: number, name: NodeJS.Signals) => {
-    try {
-      process.kill(pid, name);
-    } catch {
-      // already gone
-    }
-  };
-  for (const pid of pids) send(pid, 'SIGTERM');
-  const deadline = Date.now() + 5000;
-  for (const pid of pids) {
-    while ((await alive(pid)) && Date.now() < deadline) await sleep(20);
-    if (await alive(pid)) send(pid, 'SIGKILL');
-  }
-}
-
-/** The processes below `root`, generation by generation. */
-export async function descendantLevels(root: number): Promise<number[][]> {
-  const parents = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const ppid = Number((await procStat(entry))?.[1]);
-    if (ppid) parents.set(Number(entry), ppid);
-  }
-  const levels: number[][] = [];
-  for (let level = [root]; ; ) {
-    const next = [...parents].filter(([, ppid]) => level.includes(ppid)).map(([pid]) => pid);
-    if (next.length === 0) return levels;
-    levels.push(next);
-    level = next;
-  }
-}
-
-async function alive(pid: number): Promise<boolean> {
-  const state = (await procStat(pid))?.[0];
-  return state !== undefined && state !== 'Z';
-}
-
-/** The fields of /proc/PID/stat after the command name: [state, ppid, ...]. */
-async function procStat(pid: number | string): Promise<string[] | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : undefined;
 }
 
 const clockTicks = 100; // USER_HZ on Linux
