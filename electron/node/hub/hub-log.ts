@@ -3,16 +3,22 @@
 import { appendFile } from 'node:fs/promises';
 import type { HubEvent } from '../../../shared/api.js';
 
-export function logHubEvents(file: string, mirror?: (line: string) => void): (event: HubEvent) => void {
+export interface HubLog {
+  /** To subscribe to the Hub's events. */
+  listener: (event: HubEvent) => void;
+  /** Resolves once every line logged so far is on disk (or could not be written). */
+  flushed: () => Promise<void>;
+}
+
+export function logHubEvents(file: string): HubLog {
   const lastStatus = new Map<string, string>();
   let chain = Promise.resolve();
   const write = (text: string) => {
     const line = `${new Date().toISOString()} ${text}\n`;
-    mirror?.(line);
     // Serialised, so lines keep their order; a failing disk must not take the Hub down with it.
     chain = chain.then(() => appendFile(file, line, { mode: 0o600 })).catch(() => undefined);
   };
-  return (event) => {
+  const listener = (event: HubEvent): void => {
     switch (event.event) {
       case 'server': {
         const { name, status, reason } = event.data;
@@ -34,4 +40,5 @@ export function logHubEvents(file: string, mirror?: (line: string) => void): (ev
         return;
     }
   };
+  return { listener, flushed: () => chain };
 }

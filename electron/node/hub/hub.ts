@@ -25,7 +25,7 @@ import type { ServerRecord } from '../state/server-record.js';
 import { SshPool, watchNetwork } from '../ssh/ssh-pool.js';
 import { Hooks } from '../hooks/hooks.js';
 import { PersonalHub } from '../personal-hub/personal-hub.js';
-import { logHubEvents } from './hub-log.js';
+import { logHubEvents, type HubLog } from './hub-log.js';
 import { PromptBroker } from './prompt-broker.js';
 import { ServerRuntime } from './server-runtime.js';
 import { Systems } from './systems.js';
@@ -50,6 +50,7 @@ export class Hub implements HubApi, HubEventSource {
   private readonly deps: SpawnerDeps;
   private readonly discovery: Discovery;
   private stopNetworkWatch: () => void = () => undefined;
+  private log: HubLog | undefined;
 
   private constructor(
     config: HubConfig,
@@ -102,7 +103,8 @@ export class Hub implements HubApi, HubEventSource {
     const config = await loadConfig(paths.config);
     const { store, warnings } = await StateStore.open(paths.state);
     const hub = new Hub(config, store, secrets, paths.home, paths.config, warnings);
-    hub.subscribe(logHubEvents(join(paths.logs, 'hub.log')));
+    hub.log = logHubEvents(join(paths.logs, 'hub.log'));
+    hub.subscribe(hub.log.listener);
     for (const warning of warnings) hub.emit({ event: 'notice', data: { level: 'warning', message: warning } });
     await hub.reattachAll();
     // In the background: a system that is slow or down must not hold up the hub's start.
@@ -292,6 +294,8 @@ export class Hub implements HubApi, HubEventSource {
     await this.pool.close();
     await this.personalHub.close();
     this.emitter.removeAllListeners();
+    // A quitting tray or `serve` exits right after this: the log's last lines (how a server ended) must be on disk.
+    await this.log?.flushed();
   }
 
   private async reattachAll(): Promise<void> {
