@@ -64,7 +64,7 @@ describe('hubtray serve', () => {
   it('refuses to run twice on the same home', async () => {
     const second = await runCli(home, ['serve']);
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain(`hubtray is already running (pid ${serve.pid}) at ${serve.url}`);
+    expect(second.stderr).toContain(`hubtray is already running (pid ${serve.pid})`);
   });
 });
 
@@ -212,18 +212,45 @@ describe('hubtray command lines', () => {
   });
 });
 
+describe('two hubtray serve started at once', () => {
+  it('lets exactly one run; the other says which one and exits 1', async () => {
+    const contested = makeHome({ systems: { here: localJupyter } });
+    const both = [startCli(contested, ['serve']), startCli(contested, ['serve'])];
+    try {
+      const [loser] = await Promise.race(both.map((run) => run.done.then((result) => [run, result] as const)));
+      const loserResult = await loser.done;
+      const winner = both.find((run) => run !== loser)!;
+      expect(loserResult.code).toBe(1);
+      expect(loserResult.stderr).toBe(`hubtray: hubtray is already running (pid ${winner.child.pid}) for ${contested}; if pid ${winner.child.pid} is not hubtray, delete ${join(contested, 'hub.lock')}\n`);
+      // The winner registers and serves as if alone.
+      const deadline = Date.now() + 30_000;
+      while (!readdirSync(contested).includes('hub.json') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(JSON.parse(readFileSync(join(contested, 'hub.json'), 'utf8')).pid).toBe(winner.child.pid);
+      expect((await runCli(contested, ['list'])).code).toBe(0);
+      winner.child.kill('SIGTERM');
+      expect((await winner.done).code).toBe(0);
+    } finally {
+      for (const run of both) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+      rmSync(contested, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('hubtray serve shutdown', () => {
   it('removes hub.json and its token on SIGTERM, replaces a stale hub.json, and shuts down on SIGINT too', async () => {
     const other = makeHome({ systems: { here: localJupyter } });
     try {
       const first = await startServe(other);
       expect(await first.stop('SIGKILL')).toBeNull();
-      // The SIGKILLed hub left its registration behind; a new one replaces it.
+      // The SIGKILLed hub left its registration and its lock behind; a new one replaces both.
+      expect(readFileSync(join(other, 'hub.lock'), 'utf8')).toBe(`${first.pid}\n`);
       const second = await startServe(other);
+      expect(readFileSync(join(other, 'hub.lock'), 'utf8')).toBe(`${second.pid}\n`);
       expect(second.pid).not.toBe(first.pid);
       expect((await runCli(other, ['list', '--json'])).code).toBe(0);
       expect(await second.stop('SIGINT')).toBe(0);
       expect(readdirSync(other)).not.toContain('hub.json');
+      expect(readdirSync(other)).not.toContain('hub.lock');
       expect(await new Keychain().get(apiTokenKey(other))).toBeNull();
       const after = await runCli(other, ['list']);
       expect(after.stderr).toContain(noHub);

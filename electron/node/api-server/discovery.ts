@@ -55,7 +55,7 @@ export async function refuseIfRunning(home?: string): Promise<void> {
   if (live) throw new HubError('conflict', `hubtray is already running (pid ${live.pid}) at ${live.url}`);
 }
 
-function processExists(pid: number): boolean {
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,7 +1,8 @@
 import { publishApi } from '../../api-server/publish.js';
 import { openInBrowser } from '../browser.js';
 import { refuseIfRunning } from '../../api-server/discovery.js';
-import { hubPaths } from '../../config/paths.js';
+import { lockHome } from '../../api-server/hub-lock.js';
+import { ensureHubHome, hubPaths, type HubPaths } from '../../config/paths.js';
 import { Hub } from '../../hub/hub.js';
 import { Keychain } from '../../secrets/keychain.js';
 import { parseCommand, UsageError, type Command } from '../command.js';
@@ -14,40 +15,50 @@ export const serve: Command = {
   async run(argv) {
     const { values } = parseCommand(argv, { port: { type: 'string' }, open: { type: 'boolean' } }, []);
     const port = parsePort(values.port);
-    const paths = hubPaths();
-    // Before Hub.open: a second hub must not even re-attach to the servers the first one manages.
-    await refuseIfRunning(paths.home);
-    const hub = await Hub.open({ home: paths.home });
-    for (const warning of hub.warnings) process.stderr.write(`hubtray: warning: ${warning}\n`);
-    const version = hubtrayVersion();
-    let api;
+    const paths = await ensureHubHome(hubPaths());
+    // Before Hub.open: a second hub must not even re-attach to the servers the first one manages. The lock settles
+    // two serves started at once; the registration check catches a tray app, which registers without it.
+    const lock = await lockHome(paths.home);
     try {
-      api = await publishApi(hub, { home: paths.home, secrets: new Keychain(), version, port });
-    } catch (error) {
-      await hub.close();
-      throw error;
+      await refuseIfRunning(paths.home);
+      return await serveHub(paths, port, values.open ?? false);
+    } finally {
+      await lock.release();
     }
-    const unsubscribe = hub.subscribe(serveLogger());
-    if (values.open) {
-      // A single-use link: the token must not sit in the opener's argv, where any local user's `ps` can read it.
-      await openInBrowser(api.uiLink()).catch((error: unknown) => {
-        process.stderr.write(`hubtray: could not start a browser (${(error as Error).message}); open the UI address below yourself\n`);
-      });
-    }
-    process.stdout.write(
-      `hubtray ${version} is serving at ${api.url} (pid ${process.pid})\n` +
-        // Like Jupyter's own start-up line: the address a person opens, with the credential that lets them in.
-        `UI: ${api.uiUrl}\n` +
-        `config: ${paths.config}\n` +
-        'Stop with Ctrl-C. Running servers keep running; the next hubtray re-attaches to them.\n',
-    );
-    await termination();
-    unsubscribe();
-    await api.close();
-    await hub.close();
-    return 0;
   },
 };
+
+async function serveHub(paths: HubPaths, port: number, open: boolean): Promise<number> {
+  const hub = await Hub.open({ home: paths.home });
+  for (const warning of hub.warnings) process.stderr.write(`hubtray: warning: ${warning}\n`);
+  const version = hubtrayVersion();
+  let api;
+  try {
+    api = await publishApi(hub, { home: paths.home, secrets: new Keychain(), version, port });
+  } catch (error) {
+    await hub.close();
+    throw error;
+  }
+  const unsubscribe = hub.subscribe(serveLogger());
+  if (open) {
+    // A single-use link: the token must not sit in the opener's argv, where any local user's `ps` can read it.
+    await openInBrowser(api.uiLink()).catch((error: unknown) => {
+      process.stderr.write(`hubtray: could not start a browser (${(error as Error).message}); open the UI address below yourself\n`);
+    });
+  }
+  process.stdout.write(
+    `hubtray ${version} is serving at ${api.url} (pid ${process.pid})\n` +
+      // Like Jupyter's own start-up line: the address a person opens, with the credential that lets them in.
+      `UI: ${api.uiUrl}\n` +
+      `config: ${paths.config}\n` +
+      'Stop with Ctrl-C. Running servers keep running; the next hubtray re-attaches to them.\n',
+  );
+  await termination();
+  unsubscribe();
+  await api.close();
+  await hub.close();
+  return 0;
+}
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
