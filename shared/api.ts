@@ -135,6 +135,8 @@ export const methods = {
   /** `note` says why the URL does not log the browser in by itself (e.g. it is a JupyterHub's login page). */
   open: { args: ByName, result: z.object({ url: z.string(), note: z.string().optional() }) },
   logs: { args: ByName, result: z.object({ text: z.string() }) },
+  /** Drops a server that has ended (stopped, failed or cancelled) from the list and the state file. */
+  forget: { args: ByName, result: Ok },
   pendingPrompts: { args: Empty, result: z.array(Prompt) },
   answerPrompt: { args: PromptAnswer, result: Ok },
   setSecret: { args: z.object({ key: z.string().min(1).max(200), value: z.string().min(1) }).strict(), result: Ok },
@@ -162,6 +164,8 @@ export type MethodResult<M extends MethodName> = z.infer<(typeof methods)[M]['re
 export const events = {
   /** A server was added or changed. */
   server: ServerInfo,
+  /** A server that had ended was forgotten: faces drop it. */
+  forgotten: z.object({ name: ServerName }),
   /** A server's start produced a progress event. */
   progress: z.object({ name: ServerName, event: ProgressEvent }),
   /** The Hub needs an answer from the user. */

@@ -131,6 +131,17 @@ describe('hubtray commands against a running hub', () => {
     expect(systems.find((s) => s.name === 'broken')?.lastOptions).toEqual({ note: 'a;b $(x)' });
   });
 
+  it('forgets an ended server, and refuses one that is not known', async () => {
+    const forgot = await runCli(home, ['forget', 'doomed']);
+    expect(forgot.code, forgot.stderr).toBe(0);
+    expect(forgot.stdout).toBe('doomed: forgotten\n');
+    const listed = JSON.parse((await runCli(home, ['list', '--json'])).stdout) as { name: string }[];
+    expect(listed.map((s) => s.name)).not.toContain('doomed');
+    const again = await runCli(home, ['forget', 'doomed']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('hubtray: no server named "doomed"\n');
+  });
+
   it('cancels the start on Ctrl-C and exits 130', async () => {
     const running = startCli(home, ['start', 'silent', '--name', 'pending']);
     let stderr = '';
@@ -189,7 +200,7 @@ describe('hubtray commands against a running hub', () => {
 
 describe('hubtray command lines', () => {
   it('exits 2 with the usage for bad command lines', async () => {
-    for (const args of [[], ['frobnicate'], ['start'], ['start', 'here', '--bogus'], ['start', 'here', '-o', 'novalue'], ['secret', 'show', 'k'], ['serve', '--port', 'x']]) {
+    for (const args of [[], ['frobnicate'], ['start'], ['forget'], ['start', 'here', '--bogus'], ['start', 'here', '-o', 'novalue'], ['secret', 'show', 'k'], ['serve', '--port', 'x']]) {
       const result = await runCli(home, args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(/usage/);

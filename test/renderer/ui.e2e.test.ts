@@ -220,6 +220,21 @@ describe('more of the start flow', () => {
     await screenshot(page, '08-cancelled');
   });
 
+  it('dismisses an ended server from the list, and only an ended one has the button', async () => {
+    await page.goto(new URL('#/servers', uiUrl).toString());
+    await card('doomed').waitFor();
+    expect(await card('doomed').getByRole('button', { name: 'Dismiss doomed' }).isVisible()).toBe(true);
+    await card('doomed').getByRole('button', { name: 'Dismiss doomed' }).click();
+    await expect.poll(() => card('doomed').count()).toBe(0);
+    expect((await api.listServers({})).map((s) => s.name)).not.toContain('doomed');
+    // Dismissed from its own page, the view goes back to the list.
+    await page.goto(new URL('#/servers/patience', uiUrl).toString());
+    await page.getByRole('button', { name: 'Dismiss patience' }).click();
+    await page.waitForURL(/#\/servers$/);
+    expect((await api.listServers({})).map((s) => s.name)).not.toContain('patience');
+    expect(await page.getByRole('button', { name: /^Dismiss/ }).count()).toBe(await page.locator('[data-status="stopped"], [data-status="failed"], [data-status="cancelled"]').count());
+  });
+
   it('saves the form as a named preset, and loads it back', async () => {
     await page.goto(new URL('#/start/lab', uiUrl).toString());
     const wait = page.getByLabel('Start timeout', { exact: true });

@@ -2,6 +2,7 @@
 // error's message otherwise. A stack only with HUBTRAY_DEBUG=1: users act on messages, not on stacks.
 import { UsageError, type Command } from './command.js';
 import { cancel } from './commands/cancel.js';
+import { forget } from './commands/forget.js';
 import { list } from './commands/list.js';
 import { logs } from './commands/logs.js';
 import { open } from './commands/open.js';
@@ -12,7 +13,7 @@ import { stop } from './commands/stop.js';
 import { systems } from './commands/systems.js';
 import { hubtrayVersion } from './version.js';
 
-const commands: Record<string, Command> = { serve, systems, start, list, open, stop, cancel, logs, secret };
+const commands: Record<string, Command> = { serve, systems, start, list, open, stop, cancel, forget, logs, secret };
 
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -27,6 +27,10 @@ export function logHubEvents(file: string): HubLog {
         write(`server ${name}: ${status}${reason ? ` (${reason.split('\n')[0]})` : ''}`);
         return;
       }
+      case 'forgotten':
+        lastStatus.delete(event.data.name);
+        write(`server ${event.data.name}: forgotten`);
+        return;
       case 'progress':
         write(`server ${event.data.name}: ${event.data.event.progress}% ${event.data.event.message}`);
         return;

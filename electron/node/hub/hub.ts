@@ -199,6 +199,21 @@ export class Hub implements HubApi, HubEventSource {
     }
   }
 
+  async forget(args: MethodArgs<'forget'>): Promise<{ ok: true }> {
+    const runtime = this.find(args.name);
+    if (runtime.active) {
+      throw new HubError('conflict', `${args.name} is ${runtime.info().status}; only a server that has ended can be forgotten (stop it first)`);
+    }
+    // Gone from the list, the record and the faces before anything waits, so that a start of the same name meanwhile
+    // is neither removed nor hidden.
+    this.runtimes.delete(args.name);
+    const removed = this.store.remove(args.name);
+    this.emit({ event: 'forgotten', data: { name: args.name } });
+    await removed;
+    await runtime.close();
+    return { ok: true };
+  }
+
   async pendingPrompts(): Promise<MethodResult<'pendingPrompts'>> {
     return this.prompts.list();
   }

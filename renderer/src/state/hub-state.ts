@@ -62,6 +62,11 @@ function applyEvent(state: HubState, event: HubEvent, at: number): HubState {
       if (walltimeLeftSeconds !== undefined) walltimeEnds[name] = at + walltimeLeftSeconds * 1000;
       return { ...state, servers: { ...state.servers, [name]: event.data }, walltimeEnds };
     }
+    case 'forgotten': {
+      const { [event.data.name]: _server, ...servers } = state.servers;
+      const { [event.data.name]: _end, ...walltimeEnds } = state.walltimeEnds;
+      return { ...state, servers, walltimeEnds };
+    }
     case 'progress': {
       const server = state.servers[event.data.name];
       if (!server) return state;

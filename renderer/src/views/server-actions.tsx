@@ -1,5 +1,5 @@
 // What can be done with a server, wherever it is shown (its card, its page): Cancel while it starts, Open and Stop
-// while it runs, Start again once it has ended. A button stays in place, disabled, while its request is under way,
+// while it runs, Start again or Dismiss once it has ended. A button stays in place, disabled, while its request is under way,
 // so nothing shifts under the pointer.
 import { useState } from 'react';
 import type { ServerInfo } from '../../../shared/api.js';
@@ -33,6 +33,20 @@ export function ServerActions({ server }: { server: ServerInfo }) {
           }
         >
           Start again
+        </button>
+        <button
+          type="button"
+          disabled={busy !== null}
+          aria-label={`Dismiss ${name}`}
+          title="Remove it from the list; its system and options stay"
+          onClick={() =>
+            run('forget', async () => {
+              await bridge.call('forget', { name });
+              navigate({ view: 'servers' });
+            })
+          }
+        >
+          Dismiss
         </button>
       </div>
     );
