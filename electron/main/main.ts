@@ -91,6 +91,7 @@ async function main(): Promise<void> {
   hub.subscribe((event) => {
     notifier(event);
     if (event.event === 'server') servers = [...servers.filter((s) => s.name !== event.data.name), event.data];
+    else if (event.event === 'forgotten') servers = servers.filter((s) => s.name !== event.data.name);
     else if (event.event === 'systems') systems = event.data;
     else return;
     render();
