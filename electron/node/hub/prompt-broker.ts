@@ -61,7 +61,8 @@ export class PromptBroker implements Prompter {
   ask(request: PromptRequest, signal?: AbortSignal): Promise<PromptReply> {
     const prompt: Prompt = { ...request, id: randomUUID() };
     const asker = this.askers.getStore();
-    const withdraw = asker?.live ? asker.signal : undefined;
+    // Asked after the cancel (a login to clean up what the start launched): that one the user may still answer.
+    const withdraw = asker?.live && !asker.signal.aborted ? asker.signal : undefined;
     const timeoutSeconds = this.timeoutSeconds;
     return new Promise<PromptReply>((resolve, reject) => {
       const finish = () => {
@@ -84,7 +85,6 @@ export class PromptBroker implements Prompter {
         reject(new PromptWithdrawn(prompt.title));
       };
       if (signal?.aborted) return onAbort();
-      if (withdraw?.aborted) return onWithdraw();
       signal?.addEventListener('abort', onAbort, { once: true });
       withdraw?.addEventListener('abort', onWithdraw, { once: true });
       this.pending.set(prompt.id, {
