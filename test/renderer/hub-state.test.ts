@@ -28,6 +28,14 @@ describe('hub state', () => {
     expect(state.walltimeEnds).toEqual({});
   });
 
+  it('drops a forgotten server and its walltime', () => {
+    let state = apply(initialState, { event: 'server', data: server('job', { status: 'failed', walltimeLeftSeconds: 60 }) });
+    state = apply(state, { event: 'server', data: server('keep') });
+    state = apply(state, { event: 'forgotten', data: { name: 'job' } });
+    expect(Object.keys(state.servers)).toEqual(['keep']);
+    expect(state.walltimeEnds).toEqual({});
+  });
+
   it('keeps prompts by id: announced, merged with a fetched list, closed', () => {
     let state = apply(initialState, { event: 'prompt', data: prompt('1') });
     state = reduce(state, { type: 'prompts', prompts: [prompt('1'), prompt('2')] });
