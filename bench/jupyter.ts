@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'undici';
-import { sleep, startChild, stopTree } from './proc.js';
+import { sleep, startChild } from './proc.js';
+import { stopTree } from '../testkit/process-tree.js';
 import { freePort } from './sshd.js';
 
 export interface BenchJupyter {

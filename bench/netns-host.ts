@@ -15,7 +15,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { readyLine, sleep, startChild, stopTree } from './proc.js';
+import { readyLine, sleep, startChild } from './proc.js';
+import { stopTree } from '../testkit/process-tree.js';
 import { startSshd, type BenchSshd } from './sshd.js';
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { descendantLevels, procStat, terminate } from '../testkit/process-tree.js';
+import { descendantLevels, procStat } from '../testkit/process-tree.js';
 
 const started = new Set<ChildProcess>();
 
@@ -48,37 +48,6 @@ export function readyLine<T>(child: ChildProcess, what: string, timeoutMs = 30_0
       resolve(value);
     });
   });
-}
-
-/**
- * Stops `child` and everything below it: descendants generation by generation from the leaves, then the child. With
- * `freeze`, the child is stopped (SIGSTOP) first, so that it cannot start a new process meanwhile (a shell loop).
- */
-export async function stopTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', options: { freeze?: boolean } = {}): Promise<void> {
-  const root = child.pid;
-  if (root === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const send = (name: NodeJS.Signals) => {
-    try {
-      process.kill(root, name);
-    } catch {
-      // already gone
-    }
-  };
-  if (options.freeze) send('SIGSTOP');
-  for (const level of (await descendantLevels(root)).reverse()) await terminate(level);
-  send(signal);
-  // A stopped process gets its signal when it continues.
-  if (options.freeze) send('SIGCONT');
-  const timer = setTimeout(() => {
-    try {
-      process.kill(root, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Last resort on an unexpected exit: SIGKILL every child still running, by PID. */

@@ -9,7 +9,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sleep, startChild, stopTree } from './proc.js';
+import { sleep, startChild } from './proc.js';
+import { stopTree } from '../testkit/process-tree.js';
 
 const run = promisify(execFile);
 

@@ -5,7 +5,8 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { echoRoundTrips, getEach } from './load.js';
-import { readyLine, sleep, startChild, stopTree } from './proc.js';
+import { readyLine, sleep, startChild } from './proc.js';
+import { stopTree } from '../testkit/process-tree.js';
 import { benchCipher, freePorts } from './sshd.js';
 import type { TunnelHostReady, TunnelHostSpec } from './tunnel-host.js';
 

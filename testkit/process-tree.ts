@@ -1,6 +1,26 @@
 // Process trees, found through /proc by parent PID, for the test fixtures and the benchmark: both stop what they
 // started by PID, never by name, and leaves first, so that each process is reaped by its own parent.
+import type { ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+
+/**
+ * Stops `child` and everything below it: descendants generation by generation from the leaves, then the child. With
+ * `freeze`, the child is stopped (SIGSTOP) first, so that it cannot start a new process meanwhile (a shell loop).
+ */
+export async function stopTree(child: ChildProcess, last: NodeJS.Signals = 'SIGTERM', options: { freeze?: boolean } = {}): Promise<void> {
+  const root = child.pid;
+  if (root === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const send = (name: NodeJS.Signals) => signal(root, name);
+  if (options.freeze) send('SIGSTOP');
+  for (const level of (await descendantLevels(root)).reverse()) await terminate(level);
+  send(last);
+  // A stopped process gets its signal when it continues.
+  if (options.freeze) send('SIGCONT');
+  const timer = setTimeout(() => send('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
 
 /** The processes below `root`, generation by generation. */
 export async function descendantLevels(root: number): Promise<number[][]> {
