@@ -132,14 +132,15 @@ describe('hubtray commands against a running hub', () => {
   });
 
   it('forgets an ended server, and refuses one that is not known', async () => {
-    const forgot = await runCli(home, ['forget', 'doomed']);
+    expect((await runCli(home, ['start', 'broken', '--name', 'ended'])).code).toBe(1);
+    const forgot = await runCli(home, ['forget', 'ended']);
     expect(forgot.code, forgot.stderr).toBe(0);
-    expect(forgot.stdout).toBe('doomed: forgotten\n');
+    expect(forgot.stdout).toBe('ended: forgotten\n');
     const listed = JSON.parse((await runCli(home, ['list', '--json'])).stdout) as { name: string }[];
-    expect(listed.map((s) => s.name)).not.toContain('doomed');
-    const again = await runCli(home, ['forget', 'doomed']);
+    expect(listed.map((s) => s.name)).not.toContain('ended');
+    const again = await runCli(home, ['forget', 'ended']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe('hubtray: no server named "doomed"\n');
+    expect(again.stderr).toBe('hubtray: no server named "ended"\n');
   });
 
   it('cancels the start on Ctrl-C and exits 130', async () => {

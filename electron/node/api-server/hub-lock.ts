@@ -11,6 +11,9 @@ import { processExists } from './discovery.js';
 /** A breaker that died while breaking a stale lock leaves its guard; older than this, the guard is its. */
 const GUARD_STALE_MS = 10_000;
 
+/** The locks this process holds, so that our own PID in a lock is told apart from a dead hub's that we got again. */
+const held = new Set<string>();
+
 export interface HubLock {
   release(): Promise<void>;
 }
@@ -18,19 +21,25 @@ export interface HubLock {
 /** Takes hub.lock in `home` for this process, or refuses (HubError 'conflict') while another live process holds it. */
 export async function lockHome(home: string): Promise<HubLock> {
   const file = join(home, 'hub.lock');
+  const refuse = (pid: number) =>
+    new HubError('conflict', `hubtray is already running (pid ${pid}) for ${home}; if pid ${pid} is not hubtray, delete ${file}`);
   for (let attempt = 0; attempt < 20; attempt++) {
+    if (held.has(file)) throw refuse(process.pid);
+    // Marked before the lock exists, so that a second call in this process meanwhile is refused too.
+    held.add(file);
     if (await create(file)) {
       return {
         release: async () => {
-          // Only if still ours: a lock broken as stale while we were stopped (SIGSTOP) may be a successor's now.
+          held.delete(file);
+          // Only if still ours: after a hand deletion (see the conflict message) it may be a successor's now.
           if ((await holderOf(file)) === process.pid) await rm(file, { force: true });
         },
       };
     }
+    held.delete(file);
     const holder = await holderOf(file);
-    if (holder !== null && processExists(holder)) {
-      throw new HubError('conflict', `hubtray is already running (pid ${holder}) for ${home}; if pid ${holder} is not hubtray, delete ${file}`);
-    }
+    // Our own PID in a lock we do not hold is a killed hub's, whose PID this process got again (a restarted container).
+    if (holder !== null && holder !== process.pid && processExists(holder)) throw refuse(holder);
     await breakStale(file, holder);
   }
   throw new HubError('conflict', `could not take ${file}: other hubtray processes keep starting and stopping`);
