@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import type { TunnelHealth } from '../shared/api.js';
+import { blockNativeSsh2Crypto } from './as-in-electron.js';
 import type { PromptReply, Prompter } from '../electron/node/prompts.js';
 import type { SecretStore } from '../electron/node/secrets/secret-store.js';
 
@@ -38,14 +39,7 @@ export interface TunnelHostHealth {
 
 const require = createRequire(import.meta.url);
 
-if (process.env.HUBTRAY_BENCH_CRYPTO === 'js') {
-  const Module = require('node:module') as { _extensions: Record<string, (module: unknown, filename: string) => unknown> };
-  const loadNative = Module._extensions['.node']!;
-  Module._extensions['.node'] = (module, filename) => {
-    if (/[/\\](ssh2|cpu-features)[/\\]/.test(filename)) throw new Error(`not loaded, as in Electron: ${filename}`);
-    return loadNative(module, filename);
-  };
-}
+if (process.env.HUBTRAY_BENCH_CRYPTO === 'js') blockNativeSsh2Crypto();
 
 /** Key authentication only: any prompt is a set-up error. */
 const prompter: Prompter = {
