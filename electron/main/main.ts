@@ -1,9 +1,10 @@
 // The Electron shell: a tray and a window over the Hub. It stays thin; everything it shows or does goes through
 // the Hub's contract, and the Hub is also published on the local API so the CLI (and a browser) reach the same
 // servers. Quitting leaves servers running; the next start re-attaches to them.
-import { app, Menu, nativeImage, Notification, shell, Tray, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, nativeImage, Notification, shell, Tray, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import type { ServerInfo, SystemInfo } from '../../shared/api.js';
+import { lockHome } from '../node/api-server/hub-lock.js';
 import { publishApi } from '../node/api-server/publish.js';
 import { hubPaths } from '../node/config/paths.js';
 import { Hub } from '../node/hub/hub.js';
@@ -37,6 +38,15 @@ async function main(): Promise<void> {
   await app.whenReady();
   serveUiProtocol();
   const home = hubPaths().home;
+  // Before Hub.open, as `hubtray serve` does: a `serve` started in the same instant must not manage the same servers.
+  const lock = await lockHome(home).catch((error: unknown) => {
+    dialog.showErrorBox('hubtray', error instanceof Error ? error.message : String(error));
+    return null;
+  });
+  if (!lock) {
+    app.quit();
+    return;
+  }
   const hub = await Hub.open({ home });
   const api = await publishApi(hub, { home, secrets: new Keychain(), version: app.getVersion() });
 
@@ -107,7 +117,9 @@ async function main(): Promise<void> {
     quitting = true;
     event.preventDefault();
     stopWatching();
-    void Promise.all([api.close(), hub.close()]).finally(() => app.quit());
+    void Promise.all([api.close(), hub.close()])
+      .then(() => lock.release())
+      .finally(() => app.quit());
   });
 }
 
