@@ -69,7 +69,12 @@ it('finds the lab again after a restart: same tunnel port, the remote forward an
   expect(status.statusCode).toBe(200);
   // The lab's way back to hubtray: the remote forward on its old port, to the personal hub, which knows its token.
   await eventually(async () => {
-    const me = await request(`${env.JUPYTERHUB_API_URL}/user`, { headers: { authorization: `token ${env.JUPYTERHUB_API_TOKEN}` } }).catch(() => null);
+    // Bounded, so that a connection accepted but never answered (a forward half set up) is one failed try, not a hang.
+    const me = await request(`${env.JUPYTERHUB_API_URL}/user`, {
+      headers: { authorization: `token ${env.JUPYTERHUB_API_TOKEN}` },
+      headersTimeout: 3000,
+      bodyTimeout: 3000,
+    }).catch(() => null);
     await me?.body.dump();
     return me?.statusCode === 200;
   }, 'the lab reaching the personal hub again');
@@ -85,7 +90,12 @@ it('listens again on the same remote port after the SSH node comes back', async 
   await h.waitFor('heal', ['running', 'failed']);
   const env = outpost.rows().find((r) => r.name === 'heal')?.body.env as Record<string, string>;
   const reachesHub = async () => {
-    const me = await request(`${env.JUPYTERHUB_API_URL}/user`, { headers: { authorization: `token ${env.JUPYTERHUB_API_TOKEN}` } }).catch(() => null);
+    // Bounded, so that a connection accepted but never answered (a forward half set up) is one failed try, not a hang.
+    const me = await request(`${env.JUPYTERHUB_API_URL}/user`, {
+      headers: { authorization: `token ${env.JUPYTERHUB_API_TOKEN}` },
+      headersTimeout: 3000,
+      bodyTimeout: 3000,
+    }).catch(() => null);
     await me?.body.dump();
     return me?.statusCode === 200;
   };
