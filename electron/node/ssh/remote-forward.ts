@@ -39,6 +39,7 @@ class Forward implements RemoteForward {
   private closed = false;
   private release: (() => void) | undefined;
   private unwatch: (() => void) | undefined;
+  private retry: NodeJS.Timeout | undefined;
   private readonly sockets = new Set<net.Socket>();
   private readonly onTcp = (details: TcpConnectionDetails, accept: AcceptConnection<ClientChannel>, reject: RejectConnection) => this.accept(details, accept, reject);
 
@@ -80,6 +81,7 @@ class Forward implements RemoteForward {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.retry);
     this.release?.();
     this.unwatch?.();
     for (const socket of this.sockets) socket.destroy();
@@ -97,7 +99,8 @@ class Forward implements RemoteForward {
     this.options.onClosed(this);
   }
 
-  private async relisten(): Promise<void> {
+  private async relisten(attempt = 0): Promise<void> {
+    clearTimeout(this.retry);
     if (this.closed) return;
     try {
       const connection = await this.options.link.connect();
@@ -105,7 +108,12 @@ class Forward implements RemoteForward {
       await this.listenOn(connection, this.remotePort);
       this.options.log(`ssh: ${this.description}: listening again after a reconnect`);
     } catch (err) {
-      this.options.log(`ssh: ${this.description}: could not listen again: ${errorMessage(err)}`);
+      // After a drop the server may hold the port for the session left behind until its ClientAlive checks end it:
+      // the lab knows only this port, so ask again, as long as the forward is wanted.
+      const seconds = Math.min(2 ** attempt, 30);
+      this.options.log(`ssh: ${this.description}: could not listen again (${errorMessage(err)}); asking again in ${seconds} s`);
+      this.retry = setTimeout(() => void this.relisten(attempt + 1), seconds * 1000);
+      this.retry.unref();
     }
   }
 
