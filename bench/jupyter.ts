@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Client } from 'undici';
 import { sleep, startChild } from './proc.js';
 import { stopTree } from '../testkit/process-tree.js';
-import { freePort } from './sshd.js';
+import { randomPort as freePort } from '../electron/core/net/random-port.js';
 
 export interface BenchJupyter {
   port: number;

@@ -2,13 +2,17 @@
 // loopback.
 //
 // Tests 1 and 1b run on loopback, where the link costs nothing and throughput is set by the CPU each client spends per
-// byte; that is where ssh2's per-packet JavaScript shows. Here the far host is a network namespace (netns-host.ts)
+// byte; that is where ssh2's per-packet JavaScript shows. Here the far host is a network namespace (hosts.ts)
 // whose veth is limited to `rateMbit` each way (tbf), and each tunnel carries the bulk size up to its sink and down
 // from its source, interleaved as in test 1.
-import { startNetnsHost, type LinkShape } from './netns-host.js';
-import { writeClientConfig } from './sshd.js';
+import { benchClientConfig, startFarHost } from './hosts.js';
 import { download, upload } from './load.js';
 import { hubTunnel, openSshTunnel, type KeepaliveSettings, type Tunnel, type VariantId } from './tunnels.js';
+
+/** The link's bandwidth each way; no added delay (the kernels this runs on may lack netem). */
+export interface LinkShape {
+  rateMbit: number;
+}
 
 export interface LinkBulkResult {
   link: LinkShape;
@@ -32,11 +36,12 @@ export async function measureLinkBulk(options: {
   defer: (step: () => Promise<void>) => void;
 }): Promise<LinkBulkResult | string> {
   const { ids, log, defer, link } = options;
-  const host = await startNetnsHost(options.serversScript);
+  const host = await startFarHost(options.serversScript);
   if (typeof host === 'string') return host;
   defer(() => host.stop());
-  await host.shape(link);
-  const configPath = await writeClientConfig(options.dir, [{ alias: 'far', sshd: host.sshd }]);
+  // A burst of a few 64 KiB segments (the veth offloads as loopback does), and a queue of up to 50 ms.
+  await host.throttle(link.rateMbit * 1000, { burst: '256kb', latency: '50ms' });
+  const configPath = await benchClientConfig(options.dir, [{ alias: 'far', sshd: host.sshd }]);
   const remotes = [host.ports.sink, host.ports.source, host.ports.echo];
 
   const tunnels = new Map<VariantId, Tunnel>();
@@ -54,7 +59,7 @@ export async function measureLinkBulk(options: {
     down: new Map(ids.map((id) => [id, []])),
     commands: [
       `# far host: network namespace ${host.namespace}, sshd on ${host.address}:22, sink and source on its 127.0.0.1`,
-      `# link: tc qdisc replace dev <each veth end> root tbf rate ${link.rateMbit}mbit burst 256kb latency 50ms`,
+      `# link: tc qdisc replace dev <each veth end> root tbf rate ${link.rateMbit * 1000}kbit burst 256kb latency 50ms`,
       ...[...tunnels].map(([id, t]) => `[${id}] ${t.command}`),
     ],
   };

@@ -22,3 +22,15 @@ export function describeMachine(): { cpu: string; nproc: number; openssh: string
   const ssh2 = `${version} (${ssh2PatchApplied() ? "with hubtray's patch" : "without hubtray's patch: run npm ci"})`;
   return { cpu, nproc: os.availableParallelism(), openssh, ssh2, kernel: `${os.type()} ${os.release()}` };
 }
+
+/** Which code ran: the commit, and how many files under electron/ and shared/ differed from it (work in progress). */
+export function describeCode(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git('rev-parse', '--short', 'HEAD');
+    const changed = git('status', '--porcelain', '--', 'electron', 'shared').split('\n').filter(Boolean).length;
+    return `commit ${commit}${changed ? `, with ${changed} uncommitted file${changed === 1 ? '' : 's'} under electron/ and shared/` : ', no uncommitted change under electron/ or shared/'}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}

@@ -1,11 +1,14 @@
 // The benchmark's report: one table of figures and ratios against OpenSSH, the repetitions, and the command lines
 // behind them, as Markdown for docs/benchmarks.md.
 import type { Bulk, Concurrency, Fleet, Latency, Ports } from './figures.js';
+import { idleLabel, type IdleFigures, type IdleResult } from './idle-hub.js';
 import type { LinkBulkResult } from './link-bulk.js';
 import { sshd2BindingBuilt, type describeMachine } from './machine.js';
 import type { RestoreResult, RestoreVariant } from './restore.js';
+import { slowPeerMedians, slowPeerTargets, type SlowPeerResult } from './slow-peer.js';
+import { startOverheadMedians, startOverheadTarget, type StartOverheadResult } from './start-overhead.js';
 import { MiB, settings } from './settings.js';
-import { benchCipher } from './sshd.js';
+import { benchCipher } from './hosts.js';
 import { fixed, median, spread } from './stats.js';
 import { rel, variantLabel, type Tunnel, type VariantId } from './tunnels.js';
 
@@ -34,6 +37,12 @@ export interface ReportInput {
   seconds: number;
   /** The far-end servers' script, shown in the command lines. */
   serversScript: string;
+  /** Benchmark 6; absent with BENCH_ONLY=tunnels. */
+  idle?: IdleResult | string;
+  /** Benchmarks 7 and 8; absent with BENCH_ONLY=tunnels. */
+  slowPeer?: SlowPeerResult | string;
+  startOverhead?: StartOverheadResult | string;
+  code: string;
 }
 
 export function renderReport(r: ReportInput): string {
@@ -52,6 +61,7 @@ export function renderReport(r: ReportInput): string {
   lines.push(
     `- hubtray under plain Node in this install uses ssh2's ${sshd2BindingBuilt() ? 'native binding' : 'pure-JS path'}; inside Electron it uses the pure-JS path`,
   );
+  lines.push(`- code: ${r.code}`);
   lines.push(`- settings: ${JSON.stringify(settings)}`);
   lines.push(
     `- other work on the machine before the run: ${fixed(r.background.busyBefore, 0)} % busy (waited ${fixed(r.background.waitedSeconds, 0)} s); /proc/loadavg before: ${r.background.loadavg}; after: ${r.loadavgAfter}`,
@@ -233,7 +243,233 @@ export function renderReport(r: ReportInput): string {
   lines.push('# /api/status = undici Client, one kept-alive connection, header "Authorization: token T".');
   lines.push('```');
   lines.push('');
+  if (r.idle !== undefined) lines.push(...idleSection(r.idle));
+  if (r.slowPeer !== undefined) lines.push(...slowPeerSection(r.slowPeer));
+  if (r.startOverhead !== undefined) lines.push(...startOverheadSection(r.startOverhead));
   return `${lines.join('\n')}\n`;
+}
+
+export interface OnlyReportInput {
+  which: 'slow-peer' | 'start-overhead';
+  machine: ReturnType<typeof describeMachine>;
+  code: string;
+  background: { busyBefore: number; waitedSeconds: number; loadavg: string };
+  loadavgAfter: string;
+  seconds: number;
+  /** A source of the Hub newer than its build at the run's end (others at work in the tree), else null. */
+  changedDuringRun: string | null;
+  slowPeer?: SlowPeerResult | string;
+  startOverhead?: StartOverheadResult | string;
+}
+
+/** The report of `BENCH_ONLY=slow-peer` or `BENCH_ONLY=start-overhead`: the run's circumstances, then that benchmark. */
+export function renderOnlyReport(r: OnlyReportInput): string {
+  const lines = [
+    '',
+    `## hubtray ${r.which} benchmark (BENCH_ONLY=${r.which})`,
+    '',
+    `- machine: ${r.machine.cpu}, ${r.machine.nproc} CPUs, ${r.machine.kernel}; Node ${process.version}${r.which === 'start-overhead' ? `, ${r.machine.openssh}` : ''}`,
+    `- code: ${r.code}`,
+    `- settings: ${JSON.stringify(r.which === 'slow-peer' ? { slowPeerReps: settings.slowPeerReps } : { startOverheadReps: settings.startOverheadReps })}`,
+    `- other work on the machine before the run: ${fixed(r.background.busyBefore, 0)} % busy (waited ${fixed(r.background.waitedSeconds, 0)} s); /proc/loadavg before: ${r.background.loadavg}; after: ${r.loadavgAfter}`,
+    `- run took ${fixed(r.seconds, 0)} s`,
+    ...(r.changedDuringRun ? [`- a Hub source changed during the run (others at work; the build checked at its start was measured): ${r.changedDuringRun.replace(/^.*\((.*)\).*$/, '$1')}`] : []),
+    '',
+    ...(r.slowPeer !== undefined ? slowPeerSection(r.slowPeer) : []),
+    ...(r.startOverhead !== undefined ? startOverheadSection(r.startOverhead) : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+const ms = (values: number[]) => values.map((v) => fixed(v, 0)).join(', ');
+
+/** Benchmark 7: the same three timings with and without a blackholed Outpost next to the local system. */
+function slowPeerSection(result: SlowPeerResult | string): string[] {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  lines.push('### 7. One slow peer slows nothing else: a `local` system next to a blackholed Outpost');
+  lines.push('');
+  if (typeof result === 'string') {
+    lines.push(`not measured: ${result}`);
+    lines.push('');
+    return lines;
+  }
+  const base = slowPeerMedians(result.times.baseline);
+  const slow = slowPeerMedians(result.times.outpost);
+  const t = slowPeerTargets;
+  row(['#', `wall time of the CLI, median of ${result.reps} (each a fresh hubtray serve)`, 'no Outpost (baseline)', 'with the blackholed Outpost', 'ratio', 'target', '']);
+  row(['---', '---', '---', '---', '---', '---', '---']);
+  row(['7a', '`hubtray systems --json`, cold (the first list since serve started)', `${fixed(base.cold, 0)} ms`, `${fixed(slow.cold, 0)} ms`, `${fixed(slow.cold / base.cold, 2)}×`, `≤ ${t.systemsColdMs} ms`, verdict(slow.cold <= t.systemsColdMs)]);
+  row(['7b', '`hubtray systems --json`, warm (right after)', `${fixed(base.warm, 0)} ms`, `${fixed(slow.warm, 0)} ms`, `${fixed(slow.warm / base.warm, 2)}×`, `≤ ${t.warmRatio}× baseline`, verdict(slow.warm <= t.warmRatio * base.warm)]);
+  row(['7c', '`hubtray start local-system --name x --json`, until it returns with x running', `${fixed(base.start, 0)} ms`, `${fixed(slow.start, 0)} ms`, `${fixed(slow.start / base.start, 2)}×`, `≤ ${t.startRatio}× baseline`, verdict(slow.start <= t.startRatio * base.start)]);
+  lines.push('');
+  lines.push(`- the cold list with the Outpost minus the 3000 ms the hub waits at most for a live form the first time: ${fixed(slow.cold - 3000, 0)} ms, the CLI's own part (the target leaves it 500 ms)`);
+  lines.push(`- repetitions, ms: baseline cold ${ms(result.times.baseline.systemsCold)}; warm ${ms(result.times.baseline.systemsWarm)}; start ${ms(result.times.baseline.start)}`);
+  lines.push(`- repetitions, ms: Outpost cold ${ms(result.times.outpost.systemsCold)}; warm ${ms(result.times.outpost.systemsWarm)}; start ${ms(result.times.outpost.start)}`);
+  lines.push(`- the outpost system in the cold list: ${result.times.outpost.outpostProblem ?? '(not recorded)'}`);
+  lines.push(`- connections the blackhole accepted over the run: ${result.blackholeConnections}; other work on the machine: ${fixed(result.foreignPercent, 0)} % of all CPUs`);
+  lines.push('');
+  lines.push('```');
+  lines.push(...result.commands);
+  lines.push('```');
+  lines.push('');
+  return lines;
+}
+
+/** Benchmark 8: hubtray start on an ssh system against the same Jupyter started by hand over an open ControlMaster. */
+function startOverheadSection(result: StartOverheadResult | string): string[] {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  lines.push('### 8. Start overhead on an SSH host (ssh2): `hubtray start` against Jupyter started by hand over a ControlMaster');
+  lines.push('');
+  if (typeof result === 'string') {
+    lines.push(`not measured: ${result}`);
+    lines.push('');
+    return lines;
+  }
+  const m = startOverheadMedians(result);
+  row(['#', `figure, median of ${result.reps}`, 'today', 'target', '']);
+  row(['---', '---', '---', '---', '---']);
+  row(['8a', '`hubtray start ssh-system --name sK --json`: spawn of the CLI to its exit, running, URL printed', `${fixed(m.hubtray, 0)} ms`, '(info)', '']);
+  row(['8b', "by hand: `ssh -S SOCK lab '… jupyter server …'` to the first 200 of /api/status through a forward on the open master", `${fixed(m.byHand, 0)} ms`, '(info)', '']);
+  row(['8c', 'overhead: 8a − 8b', `${fixed(m.overhead, 0)} ms`, `≤ ${startOverheadTarget.overheadMs} ms`, m.overhead <= startOverheadTarget.overheadMs ? 'met' : '**missed**']);
+  row(['', 'of which the CLI\'s fixed cost, at most: `hubtray list --json` against the same serve', `${fixed(m.cliList, 0)} ms`, '(info)', '']);
+  row(['8d', 'overhead without the CLI\'s fixed cost: 8a − 8b − `hubtray list` (the Hub\'s own part, roughly)', `${fixed(m.overhead - m.cliList, 0)} ms`, '(info)', '']);
+  lines.push('');
+  lines.push(`- repetitions, ms: hubtray ${ms(result.hubtray)}; by hand ${ms(result.byHand)}; hubtray list ${ms(result.cliList)}`);
+  lines.push(`- warm-up (untimed in the medians): hubtray ${fixed(result.warmup.hubtray, 0)} ms, by hand ${fixed(result.warmup.byHand, 0)} ms`);
+  lines.push(`- sshd logins during each timed hubtray start: ${result.hubtrayLogins.join(', ')} (0: hubtray reused its SSH connection)`);
+  lines.push(`- other work on the machine: ${fixed(result.foreignPercent, 0)} % of all CPUs`);
+  lines.push('');
+  lines.push('```');
+  lines.push(...result.commands);
+  lines.push('```');
+  lines.push('');
+  return lines;
+}
+
+export interface IdleReportInput {
+  machine: ReturnType<typeof describeMachine>;
+  code: string;
+  background: { busyBefore: number; waitedSeconds: number; loadavg: string };
+  loadavgAfter: string;
+  seconds: number;
+  idle: IdleResult | string;
+}
+
+/** The report of `BENCH_ONLY=idle`: the run's circumstances, then benchmark 6 alone. */
+export function renderIdleReport(r: IdleReportInput): string {
+  const idleSettings = Object.fromEntries(Object.entries(settings).filter(([key]) => key.startsWith('idleHub')));
+  const lines = [
+    '',
+    '## hubtray idle-hub benchmark (BENCH_ONLY=idle)',
+    '',
+    `- machine: ${r.machine.cpu}, ${r.machine.nproc} CPUs, ${r.machine.kernel}; Node ${process.version}`,
+    `- code: ${r.code}`,
+    `- settings: ${JSON.stringify(idleSettings)}`,
+    `- other work on the machine before the run: ${fixed(r.background.busyBefore, 0)} % busy (waited ${fixed(r.background.waitedSeconds, 0)} s); /proc/loadavg before: ${r.background.loadavg}; after: ${r.loadavgAfter}`,
+    `- run took ${fixed(r.seconds, 0)} s`,
+    '',
+    ...idleSection(r.idle),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Goals of issue "Never lose a server" for an idle hub. */
+export const idleTargets = { rssMiB: 80, rssServers: 10, cpuPercent: 0.5, cpuServers: 50 };
+
+/** Benchmark 6: one column per scenario (servers × poll_interval), one row per figure; verdicts where a goal applies. */
+function idleSection(idle: IdleResult | string): string[] {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  lines.push('### 6. Idle hub: `hubtray serve` with N running servers (stand-in Jupyter), left alone');
+  lines.push('');
+  if (typeof idle === 'string') {
+    lines.push(`not measured: ${idle}`);
+    lines.push('');
+    return lines;
+  }
+  const figures = idle.figures;
+  const window = fixed(median(figures.map((f) => f.windowSeconds)), 0);
+  const isDefault = (f: IdleFigures) => f.scenario.pollInterval === null;
+  const header = ['#', 'figure', ...figures.map((f) => idleLabel(f.scenario)), 'target'];
+  row(header);
+  row(header.map(() => '---'));
+  const figureRow = (n: string, label: string, cell: (f: IdleFigures) => string, target: string) => row([n, label, ...figures.map(cell), target]);
+  figureRow(
+    '6a',
+    `RSS of the serve process, MiB: VmRSS at the end of the ${window} s window (VmHWM, its peak)`,
+    (f) => {
+      const text = `${fixed(f.rssMiB, 1)} (${fixed(f.hwmMiB, 1)})`;
+      return f.scenario.servers === idleTargets.rssServers ? `${text} ${verdict(f.rssMiB <= idleTargets.rssMiB)}` : text;
+    },
+    `≤ ${idleTargets.rssMiB} MiB with ${idleTargets.rssServers} servers`,
+  );
+  figureRow(
+    '6b',
+    `CPU of the serve process over ${window} s, % of one CPU (utime+stime)`,
+    (f) => {
+      const text = `${fixed(f.cpuPercent, 2)} %`;
+      return f.scenario.servers === idleTargets.cpuServers && isDefault(f) ? `${text} ${verdict(f.cpuPercent < idleTargets.cpuPercent)}` : text;
+    },
+    `< ${idleTargets.cpuPercent} % with ${idleTargets.cpuServers} servers at the default poll_interval (${idle.defaultPollInterval} s)`,
+  );
+  figureRow('', '… and its children that ended in the window (cutime+cstime: the polls\' shell scripts), % of one CPU', (f) => `${fixed(f.childCpuPercent, 2)} %`, '(info)');
+  figureRow(
+    '',
+    'polls in the window (servers × window / poll_interval); CPU ms per poll, the process / its children',
+    (f) => {
+      const per = (percent: number) => fixed((percent / 100) * f.windowSeconds * 1000 / f.pollsEstimated, 1);
+      return f.pollsEstimated > 0 ? `≈ ${fixed(f.pollsEstimated, 0)}; ${per(f.cpuPercent)} / ${per(f.childCpuPercent)}` : '0';
+    },
+    '(info)',
+  );
+  figureRow(
+    '6c',
+    'written to storage per minute idle (write_bytes of /proc/PID/io; of which its own threads)',
+    (f) => `${bytes(f.writeBytesPerMinute)} (${bytes(f.ownWriteBytesPerMinute)}) ${verdict(f.writeBytesPerMinute === 0)}`,
+    'none when nothing changes',
+  );
+  figureRow(
+    '',
+    'wchar per minute, every write(): files, pipes, sockets (of which its own threads); write calls per minute',
+    (f) => `${bytes(f.wcharPerMinute)} (${bytes(f.ownWcharPerMinute)}); ${fixed(f.syscwPerMinute, 0)}`,
+    '(reported)',
+  );
+  figureRow(
+    '6d',
+    'state.json rewrites per minute idle (renames onto it, fs.watch); state.json size',
+    (f) => `${fixed(f.stateRewritesPerMinute, 1)} ${verdict(f.stateRewritesPerMinute === 0)}; ${bytes(f.stateBytes)}`,
+    'none when nothing changes',
+  );
+  figureRow('', 'servers running at the end of the window; time to start all of them', (f) => `${f.running}/${f.scenario.servers}; ${fixed(f.startSeconds, 1)} s`, '(info)');
+  figureRow('', 'CPU of all the stand-in servers together, % of one CPU; other work on the machine, % of all CPUs', (f) => `${fixed(f.standInCpuPercent, 2)} %; ${fixed(f.foreignPercent, 0)} %`, '(info)');
+  lines.push('');
+  lines.push(`Files in HUBTRAY_HOME during each window (fs.watch events; inotify merges repeated "change" events), state.json inodes seen by polling every 100 ms:`);
+  for (const f of figures) {
+    const events = Object.entries(f.fileEvents)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, count]) => `${name} ×${count}`)
+      .join(', ');
+    lines.push(`- ${idleLabel(f.scenario)}: ${events || 'no events'}; ${f.stateInodesSeen} inode${f.stateInodesSeen === 1 ? '' : 's'}; cancelled_write_bytes ${f.cancelledWriteBytes}`);
+  }
+  lines.push('');
+  lines.push('Command lines:');
+  lines.push('```');
+  lines.push(...idle.commands);
+  lines.push('```');
+  lines.push('');
+  return lines;
+}
+
+function bytes(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  if (value === 0) return '0 B';
+  if (value < 1024) return `${fixed(value, 0)} B`;
+  if (value < MiB) return `${fixed(value / 1024, 1)} KiB`;
+  return `${fixed(value / MiB, 2)} MiB`;
 }
 
 function restoreLabel(v: RestoreVariant): string {

@@ -1,6 +1,6 @@
 // Benchmark 5: the time from a link restore to the first request that gets through a tunnel again.
 //
-// The far host is a network namespace (netns-host.ts) running sshd and an echo server. Its link is cut for
+// The far host is a network namespace (hosts.ts) running sshd and an echo server. Its link is cut for
 // `cutSeconds`, longer than either client needs to notice the loss through its keepalives (5 s × 3), then restored.
 // From the moment the kernel reports the link up again, every tunnel's local port is tried with a fresh connection and
 // a 32-byte echo (2 s per try, 50 ms between tries), until one comes back. All tunnels share each cut, so the figures
@@ -17,17 +17,21 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { startNetnsHost, type CutKind } from './netns-host.js';
 import { sleep, startChild } from './proc.js';
 import { stopTree } from '../testkit/process-tree.js';
-import { freePort, writeClientConfig } from './sshd.js';
+import { randomPort as freePort } from '../electron/core/net/random-port.js';
+import type { CutKind } from '../testkit/netns-host.js';
+import { benchClientConfig, startFarHost } from './hosts.js';
 import type { TunnelHostHealth } from './tunnel-host.js';
 import { hubTunnel, shellWord, sshArgs, type HubTunnel, type KeepaliveSettings, type VariantId } from './tunnels.js';
+
+/** The cuts a tunnel must notice by its keepalives: nothing tells this machine of a dead path. */
+export type RestoreCut = Extract<CutKind, 'link-down' | 'dead-path'>;
 
 export interface RestoreSettings {
   cutSeconds: number;
   reps: number;
-  kind: CutKind;
+  kind: RestoreCut;
 }
 
 /** 'openssh' (the loop), 'native', 'js', 'native+netchange', 'js+netchange'. */
@@ -60,10 +64,10 @@ export async function measureRestore(options: {
   defer: (step: () => Promise<void>) => void;
 }): Promise<RestoreResult | string> {
   const { settings, log, defer } = options;
-  const host = await startNetnsHost(options.serversScript);
+  const host = await startFarHost(options.serversScript);
   if (typeof host === 'string') return host;
   defer(() => host.stop());
-  const configPath = await writeClientConfig(options.dir, [{ alias: 'far', sshd: host.sshd }]);
+  const configPath = await benchClientConfig(options.dir, [{ alias: 'far', sshd: host.sshd }]);
   const echo = host.ports.echo;
 
   const loop = await SshLoop.start(sshArgs(configPath, options.keepalive, [{ local: await freePort(), remote: echo }], 'far'));
@@ -94,7 +98,7 @@ export async function measureRestore(options: {
     linkUp: [],
     sshSaid: [],
     commands: [
-      `# far host: network namespace ${host.namespace}, sshd on ${host.address}:22 (bench/sshd.ts, in the namespace), echo server on its 127.0.0.1:${echo}`,
+      `# far host: network namespace ${host.namespace}, sshd on ${host.address}:22 (testkit/sshd.ts, in the namespace), echo server on its 127.0.0.1:${echo}`,
       settings.kind === 'link-down'
         ? `# cut: ip link set <this machine's veth end> down; ${settings.cutSeconds} s; then up again`
         : `# cut: tc qdisc replace dev <each veth end> root blackhole; ${settings.cutSeconds} s; then tc qdisc del … root`,

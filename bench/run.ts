@@ -5,8 +5,13 @@
 // Environment: BENCH_REPS (bulk repetitions, default 5), BENCH_QUICK=1 (smaller sizes, for trying the harness),
 // BENCH_VARIANTS (comma-separated, default openssh,native,js; see variantLabel), BENCH_CPU_PROF=DIR (run hubtray's
 // tunnel processes under --cpu-prof, profiles into DIR). Benchmark 1c: BENCH_LINK_MBIT (the link's bandwidth,
-// default 1000). Benchmark 5: BENCH_CUT=silent (cut the link silently instead
-// of taking it down; see netns-host.ts), BENCH_CUT_SECONDS (default 25), BENCH_RESTORE_REPS (default 5).
+// default 1000). Benchmark 5: BENCH_CUT=dead-path (or its old name, silent: cut the link silently instead
+// of taking it down; see testkit/netns-host.ts), BENCH_CUT_SECONDS (default 25), BENCH_RESTORE_REPS (default 5).
+// Benchmark 6, the idle hub (idle-hub.ts): BENCH_IDLE_SECONDS (the window, default 60), BENCH_IDLE_SERVERS (default
+// 10,50), BENCH_IDLE_POLL (poll_interval per scenario, default "default,10"). BENCH_ONLY=idle runs benchmark 6 alone
+// (no root, sshd or Jupyter needed); BENCH_ONLY=tunnels runs benchmarks 0-5 alone. Benchmark 7, one slow peer
+// (slow-peer.ts; BENCH_SLOW_PEER_REPS, default 5): BENCH_ONLY=slow-peer. Benchmark 8, start overhead on an SSH host
+// (start-overhead.ts; BENCH_START_REPS, default 5): BENCH_ONLY=start-overhead. A full run has them all, 6 last.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,11 +23,15 @@ import { connectionsTo, cpuSeconds, cpuTimes, foreignLoad, killAllSync, machineT
 import { stopTree } from '../testkit/process-tree.js';
 import { addLatency, emptyBulk, emptyLatency, type Bulk, type Concurrency, type Fleet, type Ports } from './figures.js';
 import { measureLinkBulk } from './link-bulk.js';
-import { describeMachine, sshd2BindingBuilt } from './machine.js';
-import { renderReport } from './report.js';
+import { describeCode, describeMachine, sshd2BindingBuilt } from './machine.js';
+import { measureIdleHub, type IdleResult, type IdleSettings } from './idle-hub.js';
+import { renderIdleReport, renderOnlyReport, renderReport } from './report.js';
+import { hubBuildStale, measureSlowPeer, type SlowPeerResult } from './slow-peer.js';
+import { measureStartOverhead, type StartOverheadResult } from './start-overhead.js';
 import { MiB, settings } from './settings.js';
 import { measureRestore } from './restore.js';
-import { negotiatedCiphers, startSshd, writeClientConfig, type BenchSshd } from './sshd.js';
+import { benchClientConfig, negotiatedCiphers, startBenchSshd } from './hosts.js';
+import type { Sshd } from '../testkit/sshd.js';
 import { fixed } from './stats.js';
 import { allVariants, hubTunnel, openSshTunnel, variantLabel, type Tunnel, type VariantId } from './tunnels.js';
 
@@ -87,7 +96,85 @@ async function bulkRun(tunnel: Tunnel, port: number, direction: 'upload' | 'down
 
 // ---------------------------------------------------------------------------------------------------------------
 
+const only = process.env.BENCH_ONLY?.trim() || undefined;
+
+/** Benchmark 6's scenarios from the settings: every poll_interval with every server count. */
+function idleSettings(): IdleSettings {
+  const counts = settings.idleHubServers;
+  const polls = settings.idleHubPolls;
+  if (!counts.every((n) => Number.isInteger(n) && n >= 0)) throw new Error(`BENCH_IDLE_SERVERS: whole numbers (0: the hub alone), not ${process.env.BENCH_IDLE_SERVERS}`);
+  if (!polls.every((p) => p === 'default' || (Number.isFinite(p) && p > 0))) throw new Error(`BENCH_IDLE_POLL: "default" or seconds, not ${process.env.BENCH_IDLE_POLL}`);
+  if (!(settings.idleHubSeconds > 0)) throw new Error(`BENCH_IDLE_SECONDS: seconds, not ${process.env.BENCH_IDLE_SECONDS}`);
+  return {
+    scenarios: polls.flatMap((p) => counts.map((servers) => ({ servers, pollInterval: p === 'default' ? null : p }))),
+    windowSeconds: settings.idleHubSeconds,
+    settleSeconds: settings.idleHubSettleSeconds,
+    parallelStarts: settings.idleHubParallelStarts,
+  };
+}
+
+async function idleHub(): Promise<IdleResult | string> {
+  const result = await measureIdleHub({ settings: idleSettings(), log, defer: (step) => cleanups.push(step) });
+  if (typeof result === 'string') log(`idle hub not measured: ${result}`);
+  return result;
+}
+
+/** BENCH_ONLY=idle: benchmark 6 alone. */
+async function idleOnly(): Promise<void> {
+  idleSettings();
+  const t0 = Date.now();
+  const machine = describeMachine();
+  log(`${machine.cpu}, ${machine.nproc} CPUs, Node ${process.version}; idle hub only`);
+  const background = await waitForQuiet();
+  const idle = await idleHub();
+  if (typeof idle === 'string') process.exitCode = 1;
+  process.stdout.write(
+    renderIdleReport({ machine, code: describeCode(), background, loadavgAfter: readFileSync('/proc/loadavg', 'utf8').trim(), seconds: (Date.now() - t0) / 1000, idle }),
+  );
+}
+
+async function slowPeer(buildChecked = false): Promise<SlowPeerResult | string> {
+  log(`slow peer: ${settings.slowPeerReps} × (a hub without and one with a blackholed Outpost), each a fresh hubtray serve`);
+  const result = await measureSlowPeer({ reps: settings.slowPeerReps, log, defer: (step) => cleanups.push(step), buildChecked }).catch((error: unknown) => `failed: ${(error as Error).message.split('\n')[0]}`);
+  if (typeof result === 'string') log(`slow peer not measured: ${result}`);
+  return result;
+}
+
+async function startOverhead(buildChecked = false): Promise<StartOverheadResult | string> {
+  log(`start overhead: ${settings.startOverheadReps} × (hubtray start on an ssh system, the same Jupyter by hand over a ControlMaster)`);
+  const result = await measureStartOverhead({ reps: settings.startOverheadReps, log, defer: (step) => cleanups.push(step), buildChecked }).catch((error: unknown) => `failed: ${(error as Error).message.split('\n')[0]}`);
+  if (typeof result === 'string') log(`start overhead not measured: ${result}`);
+  return result;
+}
+
+/** BENCH_ONLY=slow-peer or start-overhead: that benchmark alone. */
+async function oneOnly(which: 'slow-peer' | 'start-overhead'): Promise<void> {
+  if (!(settings.slowPeerReps >= 1 && settings.startOverheadReps >= 1)) throw new Error('BENCH_SLOW_PEER_REPS and BENCH_START_REPS: at least 1');
+  const t0 = Date.now();
+  const machine = describeMachine();
+  log(`${machine.cpu}, ${machine.nproc} CPUs, Node ${process.version}; ${which} only`);
+  // Checked before the wait for a quiet machine: others may change the sources meanwhile; what changed during the
+  // run is named in the report.
+  const stale = hubBuildStale();
+  if (stale) throw new Error(stale);
+  const builtAt = Date.now();
+  const background = await waitForQuiet();
+  const result = which === 'slow-peer' ? { slowPeer: await slowPeer(true) } : { startOverhead: await startOverhead(true) };
+  const changed = hubBuildStale();
+  if (changed) log(`note: a source changed during the run (${changed.replace(/^.*\((.*)\).*$/, '$1')}); the run measured the build checked ${fixed((Date.now() - builtAt) / 1000, 0)} s before its end`);
+  if (Object.values(result).some((r) => typeof r === 'string')) process.exitCode = 1;
+  process.stdout.write(
+    renderOnlyReport({ which, machine, code: describeCode(), background, loadavgAfter: readFileSync('/proc/loadavg', 'utf8').trim(), seconds: (Date.now() - t0) / 1000, changedDuringRun: changed, ...result }),
+  );
+}
+
+const onlyValues = ['idle', 'tunnels', 'slow-peer', 'start-overhead'];
+
 async function main(): Promise<void> {
+  if (only !== undefined && !onlyValues.includes(only)) throw new Error(`BENCH_ONLY: one of ${onlyValues.map((v) => `"${v}"`).join(', ')}, not "${only}"`);
+  if (only === 'idle') return idleOnly();
+  if (only === 'slow-peer' || only === 'start-overhead') return oneOnly(only);
+  if (only !== 'tunnels') idleSettings();
   if (process.getuid?.() !== 0) throw new Error('the benchmark starts its own sshd instances and needs root');
   for (const tool of ['/usr/sbin/sshd', '/usr/bin/jupyter']) if (!existsSync(tool)) throw new Error(`${tool} is missing`);
   const t0 = Date.now();
@@ -99,19 +186,19 @@ async function main(): Promise<void> {
   cleanups.push(() => rm(work, { recursive: true, force: true }));
 
   log('starting sshd, the far-end servers and Jupyter');
-  const sshds: BenchSshd[] = [];
+  const sshds: Sshd[] = [];
   for (let i = 0; i <= settings.hosts; i++) {
-    const sshd = await startSshd();
+    const sshd = await startBenchSshd();
     cleanups.push(() => sshd.stop());
     sshds.push(sshd);
   }
-  const [main0, ...fleetSshds] = sshds as [BenchSshd, ...BenchSshd[]];
+  const [main0, ...fleetSshds] = sshds as [Sshd, ...Sshd[]];
   const servers = startChild(process.execPath, [serversScript, String(settings.hosts * settings.forwardsPerHost)]);
   cleanups.push(() => stopTree(servers));
   const ports = await readyLine<Ports>(servers, 'the far-end servers');
   const jupyter: BenchJupyter = await startJupyter();
   cleanups.push(() => jupyter.stop());
-  const configPath = await writeClientConfig(work, [
+  const configPath = await benchClientConfig(work, [
     { alias: 'bench0', sshd: main0 },
     ...fleetSshds.map((sshd, i) => ({ alias: `host${i + 1}`, sshd })),
   ]);
@@ -320,6 +407,13 @@ async function main(): Promise<void> {
   if (typeof restore === 'string') log(`link restore not measured: ${restore}`);
   foreign.restore = await phase();
 
+  // 7. One slow peer (slow-peer.ts), 8. start overhead on an SSH host (start-overhead.ts).
+  const slow = only === 'tunnels' ? undefined : await slowPeer();
+  const overhead = only === 'tunnels' ? undefined : await startOverhead();
+
+  // 6. The idle hub (idle-hub.ts): last, since other work on the machine disturbs it most.
+  const idle = only === 'tunnels' ? undefined : await idleHub();
+
   const report = renderReport({
     machine,
     ids,
@@ -344,6 +438,10 @@ async function main(): Promise<void> {
     ports,
     seconds: (Date.now() - t0) / 1000,
     serversScript,
+    idle,
+    slowPeer: slow,
+    startOverhead: overhead,
+    code: describeCode(),
   });
   process.stdout.write(report);
 }
@@ -363,7 +461,7 @@ async function waitForQuiet(): Promise<{ busyBefore: number; waitedSeconds: numb
   return { busyBefore: busy, waitedSeconds: (Date.now() - started) / 1000, loadavg: readFileSync('/proc/loadavg', 'utf8').trim() };
 }
 
-async function acceptedLogins(sshds: BenchSshd[]): Promise<number> {
+async function acceptedLogins(sshds: Sshd[]): Promise<number> {
   let count = 0;
   for (const sshd of sshds) count += [...(await sshd.log()).matchAll(/Accepted publickey for root/g)].length;
   return count;

@@ -1,9 +1,10 @@
 // The benchmark's settings, from its environment (see run.ts): sizes and counts, smaller with BENCH_QUICK=1.
-import type { CutKind } from './netns-host.js';
+import type { RestoreCut } from './restore.js';
 
 export const MiB = 1024 * 1024;
 const quick = process.env.BENCH_QUICK === '1';
-const cutKind: CutKind = process.env.BENCH_CUT === 'silent' ? 'silent' : 'link-down';
+// 'silent' is the old name of the dead-path cut.
+const cutKind: RestoreCut = process.env.BENCH_CUT === 'dead-path' || process.env.BENCH_CUT === 'silent' ? 'dead-path' : 'link-down';
 export const settings = {
   bulkBytes: (quick ? 32 : 256) * MiB,
   bulkWarmupBytes: 32 * MiB,
@@ -31,4 +32,15 @@ export const settings = {
   restoreCutSeconds: Number(process.env.BENCH_CUT_SECONDS ?? 25),
   restoreReps: Number(process.env.BENCH_RESTORE_REPS ?? (quick ? 1 : 5)),
   restoreCut: cutKind,
+  /** Benchmark 6, the idle hub (idle-hub.ts): how long it is watched, after how long a settle. */
+  idleHubSeconds: Number(process.env.BENCH_IDLE_SECONDS ?? (quick ? 10 : 60)),
+  idleHubSettleSeconds: quick ? 2 : 5,
+  /** Servers per scenario, and poll_interval per scenario ('default': left out of config.json); every pair runs. */
+  idleHubServers: (process.env.BENCH_IDLE_SERVERS ?? '10,50').split(',').map((n) => Number(n.trim())),
+  idleHubPolls: (process.env.BENCH_IDLE_POLL ?? 'default,10').split(',').map((p) => (p.trim() === 'default' ? ('default' as const) : Number(p.trim()))),
+  idleHubParallelStarts: 5,
+  /** Benchmark 7, one slow peer (slow-peer.ts): repetitions of each scenario, each with a fresh hub. */
+  slowPeerReps: Number(process.env.BENCH_SLOW_PEER_REPS ?? (quick ? 2 : 5)),
+  /** Benchmark 8, start overhead on an SSH host (start-overhead.ts): timed starts of each side, after one warm-up. */
+  startOverheadReps: Number(process.env.BENCH_START_REPS ?? (quick ? 2 : 5)),
 };

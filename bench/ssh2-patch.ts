@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { stopTree } from '../testkit/process-tree.js';
 import { echoRoundTrips, upload } from './load.js';
 import { cpuSeconds, killAllSync, readyLine, startChild } from './proc.js';
-import { startSshd, writeClientConfig } from './sshd.js';
+import { benchClientConfig, startBenchSshd } from './hosts.js';
 import type { ForwarderSpec } from './ssh2-forwarder.js';
 import { fixed, median } from './stats.js';
 import { openSshTunnel, repoRoot } from './tunnels.js';
@@ -32,10 +32,10 @@ await cp(installed, unpatched, { recursive: true });
 const patches = (await readdir(path.join(repoRoot, 'patches'))).filter((f) => f.startsWith('ssh2+'));
 for (const patch of patches) execFileSync('patch', ['-R', '-s', '-p3', '-d', unpatched, '-i', path.join(repoRoot, 'patches', patch)]);
 
-const sshd = await startSshd();
+const sshd = await startBenchSshd();
 const servers = startChild(process.execPath, [path.join(here, 'servers.js'), '0']);
 const ports = await readyLine<{ echo: number; sink: number }>(servers, 'the far-end servers');
-const configPath = await writeClientConfig(work, [{ alias: 'bench0', sshd }]);
+const configPath = await benchClientConfig(work, [{ alias: 'bench0', sshd }]);
 const remotes = [ports.echo, ports.sink];
 
 /** A tunnel process with a forward to the echo server and one to the sink, in that order. */

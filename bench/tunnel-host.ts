@@ -13,8 +13,8 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import type { TunnelHealth } from '../shared/api.js';
 import { blockNativeSsh2Crypto } from './as-in-electron.js';
-import type { PromptReply, Prompter } from '../electron/node/prompts.js';
-import type { SecretStore } from '../electron/node/secrets/secret-store.js';
+import type { PromptReply, Prompter } from '../electron/core/prompts/prompter.js';
+import type { SecretStore } from '../electron/core/secrets/secret-store.js';
 
 export interface TunnelHostSpec {
   configPath: string;
@@ -56,7 +56,7 @@ const secrets: SecretStore = {
 };
 
 const spec = JSON.parse(process.argv[2] ?? '') as TunnelHostSpec;
-const { SshPool } = await import('../electron/node/ssh/ssh-pool.js');
+const { SshPool } = await import('../electron/core/ssh/ssh-pool.js');
 const pool = new SshPool({ prompter, secrets, sshConfigPath: spec.configPath, agentSocket: '' });
 let stopping = false;
 const stop = () => {

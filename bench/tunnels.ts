@@ -2,12 +2,13 @@
 // (bench/tunnel-host.ts), with ssh2's native binding or its pure-JS path. Both use the same ssh_config, known_hosts
 // and keepalive settings. Everything started here is stopped by PID (proc.ts).
 import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { echoRoundTrips, getEach } from './load.js';
 import { readyLine, sleep, startChild } from './proc.js';
 import { stopTree } from '../testkit/process-tree.js';
-import { benchCipher, freePorts } from './sshd.js';
+import { benchCipher } from './hosts.js';
 import type { TunnelHostReady, TunnelHostSpec } from './tunnel-host.js';
 
 /** 'openssh', or hubtray with ssh2's native binding ('native') or its pure-JS path, as in Electron ('js'). */
@@ -162,4 +163,25 @@ export async function hubTunnel(
 
 export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `count` distinct ports that were free a moment ago: all are held open together, so none repeats. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      servers.push(server);
+      ports.push(
+        await new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ host: '127.0.0.1', port: 0 }, () => resolve((server.address() as net.AddressInfo).port));
+        }),
+      );
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
 }

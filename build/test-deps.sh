@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The real peers the tests run: OpenSSH's sshd, Debian's Jupyter server and JupyterHub (its proxy comes from npm),
 # gnome-keyring's Secret Service under a private D-Bus, and Slurm with munge (the tests start private daemons of their
-# own); and a compiler for ssh2's optional native crypto binding, which `npm ci` builds when it can. Installs whichever
-# are missing (as root, with apt), so that `npm test` alone sets a machine up.
+# own); MIT Kerberos (a private KDC, kadmin.local and kinit, for the openssh transport's GSSAPI login); Environment
+# Modules and python3-venv (a real `module` and real virtualenvs, for the environments a host offers); and a compiler
+# for ssh2's optional native crypto binding, which `npm ci` builds when it can. Installs whichever are missing (as
+# root, with apt), so that `npm test` alone sets a machine up.
 set -euo pipefail
 packages=(
   openssh-server openssh-client
@@ -12,6 +14,8 @@ packages=(
   procps iproute2 passwd
   g++ make python3
   slurm-wlm munge
+  krb5-kdc krb5-admin-server krb5-user
+  environment-modules python3-venv
   chromium
 )
 missing=()

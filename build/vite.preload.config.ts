@@ -12,7 +12,7 @@ export default defineConfig({
     target: 'es2022',
     minify: true,
     lib: {
-      entry: fileURLToPath(new URL('../electron/main/preload.ts', import.meta.url)),
+      entry: fileURLToPath(new URL('../electron/shell/preload.ts', import.meta.url)),
       formats: ['cjs'],
       fileName: () => 'preload.cjs',
     },

@@ -4,6 +4,8 @@
 // either side is caught at the boundary rather than deep inside.
 import { z } from 'zod';
 import { FormSchema } from './forms.js';
+import { kindNames } from './kinds/registry.js';
+import { zodErrorInWords } from './zod-words.js';
 
 export const ServerName = z
   .string()
@@ -19,15 +21,31 @@ export const ProgressEvent = z.object({
   html_message: z.string().optional(),
   ready: z.boolean().optional(),
   failed: z.boolean().optional(),
+  /** When hubtray heard of it (ISO 8601), stamped by the Hub whatever the spawner sent. */
+  time: z.string().optional(),
+  /** Seconds this step may take before the start fails (http_timeout, start_timeout), for a countdown. */
+  timeout: z.number().positive().optional(),
 });
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
 
-export const SystemKind = z.enum(['local', 'ssh', 'jupyterhub', 'slurm', 'outpost']);
+export const SystemKind = z.enum(kindNames);
 export type SystemKind = z.infer<typeof SystemKind>;
 
 const Options = z.record(z.string(), z.unknown());
 
 export const PresetName = z.string().trim().min(1, 'a preset needs a name').max(64, 'a preset name is at most 64 characters');
+
+/**
+ * Where a system's SSH login goes, as the user's ssh config resolves it: the target's user, host name and port, and
+ * the jump hosts on the way (`user@host:port` each, first hop first).
+ */
+export const SystemAddress = z.object({
+  user: z.string(),
+  host: z.string(),
+  port: z.number().int().min(1).max(65535),
+  via: z.array(z.string()),
+});
+export type SystemAddress = z.infer<typeof SystemAddress>;
 
 export const SystemInfo = z.object({
   name: SystemName,
@@ -37,10 +55,17 @@ export const SystemInfo = z.object({
   lastOptions: Options,
   /** Named sets of options the user saved for this system. */
   presets: z.record(z.string(), Options),
+  /** For a system reached over SSH, where its login goes; absent until resolved, or when the ssh config cannot be read. */
+  address: SystemAddress.optional(),
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
-export const ServerStatus = z.enum(['starting', 'running', 'stopping', 'stopped', 'failed', 'cancelled']);
+/**
+ * JupyterHub's pending/ready/stopped, as a user reads them. `lost`: hubtray cannot tell whether the server still runs
+ * (its host cannot be reached, or the process check and the server's own HTTP answer disagree); it keeps the
+ * server's tunnel, token and run folder and checks again. The transitions are in electron/core/hub/server-lifecycle.ts.
+ */
+export const ServerStatus = z.enum(['starting', 'running', 'stopping', 'lost', 'stopped', 'failed', 'cancelled']);
 export type ServerStatus = z.infer<typeof ServerStatus>;
 
 export const TunnelHealth = z.object({
@@ -65,10 +90,18 @@ export const ServerInfo = z.object({
   readyAt: z.string().nullable(),
   stoppedAt: z.string().nullable(),
   exitStatus: z.number().int().nullable(),
+  /** Why it is as it is: its first line is the cause, in a person's words; see shared/reason.ts for the rest. */
   reason: z.string().nullable(),
   tunnel: TunnelHealth,
+  /**
+   * Whether the server's own log can be read now: something was launched and has not been cleaned up. An ended
+   * server's last log lines are in its reason, after its cause (see shared/reason.ts).
+   */
+  logAvailable: z.boolean().optional(),
   /** For a batch job: seconds until its walltime ends, as of this snapshot. Absent when there is no time limit. */
   walltimeLeftSeconds: z.number().int().min(0).optional(),
+  /** Seconds until the idle culler stops it, once it has warned; absent when no cull is due (see keepRunning). */
+  cullInSeconds: z.number().int().min(0).optional(),
   events: z.array(ProgressEvent),
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;
@@ -96,9 +129,16 @@ const Empty = z.object({}).strict();
 const ByName = z.object({ name: ServerName }).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
+/** A caller's name for one start (e.g. a random UUID), long enough to be unique, short enough to keep many of. */
+export const RequestId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'a request id is 16-64 letters, digits, "_" or "-"');
+
 /**
  * Options arrive in one of two shapes: `options` (already typed, as the JupyterHub REST API takes them) or
  * `formData` (a mapping of field to a list of strings, as an HTML form posts them, coerced by options_from_form).
+ * A start sent again with the same `requestId` (a client retrying after a broken connection) gets the first one's
+ * outcome instead of a second server.
  */
 export const StartArgs = z
   .object({
@@ -106,6 +146,7 @@ export const StartArgs = z
     name: ServerName.optional(),
     options: z.record(z.string(), z.unknown()).optional(),
     formData: z.record(z.string(), z.array(z.string())).optional(),
+    requestId: RequestId.optional(),
   })
   .strict();
 export type StartArgs = z.infer<typeof StartArgs>;
@@ -126,6 +167,36 @@ export type SystemSettings = z.infer<typeof SystemSettings>;
 export const ConnectionReport = z.object({ ok: z.boolean(), message: z.string() });
 export type ConnectionReport = z.infer<typeof ConnectionReport>;
 
+/** A running server's Jupyter kernels (its /api/kernels), for asking before a Stop interrupts work under way. */
+export const KernelActivity = z.object({
+  total: z.number().int().min(0),
+  /** Kernels whose execution_state is `busy`: running code right now. */
+  busy: z.number().int().min(0),
+});
+export type KernelActivity = z.infer<typeof KernelActivity>;
+
+/** The most of a server's log one chunk carries: a follow's first look, one read of it, one "load earlier". */
+export const LOG_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A piece of a server's own log, for following it (`hubtray logs --follow`, the window's log view): bytes
+ * [from, to) of the log as text, secrets redacted. A chunk whose `from` is not where the last one ended replaces
+ * what was shown (the start of a follow, a log that was truncated or rotated, or grew too fast to show whole).
+ */
+export const LogChunk = z.object({
+  name: ServerName,
+  from: z.number().int().min(0),
+  to: z.number().int().min(0),
+  /** The log's size in bytes when it was read. */
+  size: z.number().int().min(0),
+  text: z.string(),
+  /** Said alongside, for a person: the log was truncated or rotated, part of it was skipped, it cannot be read now. */
+  note: z.string().optional(),
+  /** The server has ended: its log will not grow any more, and the follow stops. */
+  ended: z.boolean().optional(),
+});
+export type LogChunk = z.infer<typeof LogChunk>;
+
 export const methods = {
   listSystems: { args: Empty, result: z.array(SystemInfo) },
   listServers: { args: Empty, result: z.array(ServerInfo) },
@@ -134,8 +205,23 @@ export const methods = {
   stop: { args: z.object({ name: ServerName, now: z.boolean().optional() }).strict(), result: ServerInfo },
   /** `note` says why the URL does not log the browser in by itself (e.g. it is a JupyterHub's login page). */
   open: { args: ByName, result: z.object({ url: z.string(), note: z.string().optional() }) },
-  logs: { args: ByName, result: z.object({ text: z.string() }) },
-  /** Drops a server that has ended (stopped, failed or cancelled) from the list and the state file. */
+  /**
+   * The most recent part of the server's own log; with `events`, its progress events and status reasons in full
+   * (what faces, state.json and hub.log get is cut to a few KB).
+   */
+  logs: { args: z.object({ name: ServerName, events: z.boolean().optional() }).strict(), result: z.object({ text: z.string() }) },
+  /** The part of the server's log just before byte `before` (at most LOG_CHUNK_BYTES), for a log view's "load earlier". */
+  earlierLog: { args: z.object({ name: ServerName, before: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(), result: LogChunk },
+  /** Checks a running or lost server now (its process, then its HTTP answer) instead of at the next poll. */
+  recheck: { args: ByName, result: ServerInfo },
+  /** "Keep running" when the idle culler has warned: its clock starts again, for one more period. */
+  keepRunning: { args: ByName, result: ServerInfo },
+  /** How many of a running server's kernels are busy, asked of the server itself (through its tunnel, with its token). */
+  kernels: { args: ByName, result: KernelActivity },
+  /**
+   * Drops a server from the list and the state file: one that has ended, or a lost one the user gives up on (its
+   * process, if it still runs somewhere, is left alone).
+   */
   forget: { args: ByName, result: Ok },
   pendingPrompts: { args: Empty, result: z.array(Prompt) },
   answerPrompt: { args: PromptAnswer, result: Ok },
@@ -153,6 +239,8 @@ export const methods = {
   reloadConfig: { args: Empty, result: z.array(SystemInfo) },
   /** Tries settings that need not be saved yet: reaches the host (prompting as a start would) and looks for the command. */
   testConnection: { args: z.object({ settings: Options }).strict(), result: ConnectionReport },
+  /** The concrete Host aliases of the user's ssh config, for "Add an SSH host" to offer; read anew each call. */
+  sshHostAliases: { args: Empty, result: z.array(z.string()) },
   savePreset: { args: z.object({ system: SystemName, preset: PresetName, options: Options }).strict(), result: SystemInfo },
   deletePreset: { args: z.object({ system: SystemName, preset: PresetName }).strict(), result: SystemInfo },
 } as const;
@@ -175,7 +263,19 @@ export const events = {
   /** The systems changed: config.json was saved or reloaded, or a preset or the last options changed. */
   systems: z.array(SystemInfo),
   /** Something worth telling the user that belongs to no server, e.g. a corrupt state file kept as a backup. */
-  notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  notice: z.object({
+    level: z.enum(['info', 'warning', 'error']),
+    message: z.string(),
+    /** The server it is about, if any: a desktop notice about it opens its page. */
+    server: ServerName.optional(),
+    /**
+     * What it is about, where faces treat it apart: `walltime`, the system is about to end the server; `cull`, the
+     * idle culler is about to stop it (the faces offer "Keep running" and "Stop now").
+     */
+    topic: z.enum(['walltime', 'cull']).optional(),
+  }),
+  /** A piece of a followed server's log: sent only to those who follow it (LogFollowing), never to every face. */
+  log: LogChunk,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -185,18 +285,52 @@ export type HubEvent = { [E in EventName]: { event: E; data: EventPayload<E> } }
 /** What the Hub implements, and what every client exposes. */
 export type HubApi = { [M in MethodName]: (args: MethodArgs<M>) => Promise<MethodResult<M>> };
 
+/**
+ * What kind of failure an error is, for every face alike: the CLI's exit, the window's words, the local API's HTTP
+ * status (shared/http.ts). `unavailable` is something outside hubtray that is not there right now (a locked
+ * keychain, a hub that does not answer); `failed` is a start or a peer that failed; the rest are the caller's.
+ */
+export const ErrorCode = z.enum(['bad-request', 'unauthorized', 'not-found', 'conflict', 'failed', 'unavailable']);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** A code from the wire; one this side does not know yet (a newer hub) reads as `failed`. */
+export function toErrorCode(code: string): ErrorCode {
+  const parsed = ErrorCode.safeParse(code);
+  return parsed.success ? parsed.data : 'failed';
+}
+
 /** Errors cross the boundary as a code and a message a person can act on; never a stack. */
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 export type ApiError = z.infer<typeof ApiError>;
 
 export class HubError extends Error {
   constructor(
-    readonly code: 'bad-request' | 'not-found' | 'conflict' | 'failed' | 'unauthorized' | 'unavailable',
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
     this.name = 'HubError';
   }
+}
+
+/**
+ * An error of hubtray's own domain (the SSH layer, a spawn, an Outpost, a JupyterHub, the keychain, config.json, a
+ * hook): its message is written for a person, and `errorCode` is how it reaches every face. Anything else that
+ * escapes to a face is a bug, shown there as an internal error.
+ */
+export class CodedError extends Error {
+  constructor(
+    readonly errorCode: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The message of anything thrown, for a person: an Error's message, or the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function isMethodName(name: string): name is MethodName {
@@ -223,10 +357,18 @@ export function parseEvent(value: unknown): HubEvent {
   return { event: envelope.event, data: schema.parse(envelope.data) } as HubEvent;
 }
 
+/** A schema failure in words, each issue after its setting's path: "systems.gpu.port: must be between 1 and 65535". */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return zodErrorInWords(error);
+}
+
+/**
+ * How faces follow a server's log: the Hub reads it while anyone follows, one reader per server shared by all of
+ * them. The listener gets the log's newest part first, then each piece as the log grows. Throws HubError
+ * `not-found` for a server the Hub does not know. The returned function stops following.
+ */
+export interface LogFollowing {
+  followLog(name: string, listener: (chunk: LogChunk) => void): () => void;
 }
 
 /** How faces hear the Hub's events. The returned function unsubscribes. */

@@ -100,8 +100,9 @@ function checkField(field: FormField, value: unknown): unknown {
   switch (field.type) {
     case 'text':
       if (typeof value !== 'string') throw new OptionsError(`${where}: expected text`);
+      // A person reads the field's help, not its regex; a field without help has only its pattern to say it.
       if (field.pattern && !new RegExp(`^(?:${field.pattern})$`).test(value)) {
-        throw new OptionsError(`${where}: "${value}" does not match ${field.pattern}`);
+        throw new OptionsError(`${where}: "${value}" does not match ${field.help ? `the expected form (${field.help})` : field.pattern}`);
       }
       return value;
     case 'number':

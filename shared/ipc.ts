@@ -9,6 +9,10 @@ export const eventChannel = 'hubtray:event';
 /** Asks the main process to send every current server as a `server` event, then the live events, to this window. */
 export const subscribeChannel = 'hubtray:subscribe';
 export const openServerChannel = 'hubtray:open-server';
+/** Follows (or stops following) one server's log for this window; its pieces come on logChannel. */
+export const followLogChannel = 'hubtray:follow-log';
+export const unfollowLogChannel = 'hubtray:unfollow-log';
+export const logChannel = 'hubtray:log';
 
 /** What the preload exposes on `window.hubtray`. */
 export const preloadGlobal = 'hubtray';
@@ -24,4 +28,9 @@ export interface PreloadApi {
   /** Starts with every current server as a `server` event, like the local API's event socket. Returns an unsubscribe. */
   onEvent(listener: (event: unknown) => void): () => void;
   openServer(name: string): Promise<IpcReply>;
+  /**
+   * Follows server NAME's log: `listener` gets its `log` events (unchecked, like onEvent's); `failed` why it could
+   * not be followed. Returns the stop.
+   */
+  followLog(name: string, listener: (event: unknown) => void, failed: (message: string) => void): () => void;
 }

@@ -27,7 +27,11 @@ function Shell() {
   // After a navigation, keyboard and screen-reader users continue from the new view, not from the old link.
   const first = useRef(true);
   useEffect(() => {
-    if (!first.current) main.current?.focus();
+    // A new view starts at its top; the sticky top bar would otherwise have the focus scroll the page under it.
+    if (!first.current) {
+      window.scrollTo(0, 0);
+      main.current?.focus({ preventScroll: true });
+    }
     first.current = false;
   }, [route]);
   const section = route.view === 'server' ? 'servers' : route.view === 'add-system' || route.view === 'edit-system' ? 'systems' : route.view;

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { createBridge } from './bridge/index.js';
 import { App } from './app.js';
 import './styles.css';
+// After styles.css: it refines the layout for every window size.
+import './small-window.css';
 
 // The CSP forbids eval; zod would otherwise try `new Function` to compile its schemas, and trip a CSP report.
 z.config({ jitless: true });

@@ -5,9 +5,9 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { HubEvent } from '../../shared/api.js';
-import { createHubClient, type HubClient } from '../../electron/node/api-client/client.js';
-import { startApiServer, type ApiServer } from '../../electron/node/api-server/server.js';
-import { Hub } from '../../electron/node/hub/hub.js';
+import { createHubClient, type HubClient } from '../../electron/core/api-client/client.js';
+import { startApiServer, type ApiServer } from '../../electron/core/api-server/server.js';
+import { Hub } from '../../electron/core/hub/hub.js';
 import { localJupyter, makeHome } from '../fixtures/hubtray-process.js';
 
 const token = 'test-token-for-the-local-api-0123456789';

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Keychain } from '../../electron/node/secrets/keychain.js';
-import { apiTokenKey } from '../../electron/node/api-server/publish.js';
+import { Keychain } from '../../electron/core/secrets/keychain.js';
+import { apiTokenKey } from '../../electron/core/boundary/registration.js';
 import { localJupyter, makeHome, runCli, startCli, startServe, type ServeProcess } from '../fixtures/hubtray-process.js';
 
 const noHub = 'No hubtray is running. Start the tray app, or run `hubtray serve` on a machine without a desktop.';

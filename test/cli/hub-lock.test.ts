@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lockHome } from '../../electron/node/api-server/hub-lock.js';
+import { lockHome } from '../../electron/core/serving/hub-lock.js';
 
 const homes: string[] = [];
 
@@ -50,6 +50,27 @@ describe('hub.lock', () => {
       expect(readFileSync(file, 'utf8')).toBe(`${holder.pid}\n`);
     } finally {
       process.kill(holder.pid as number, 'SIGKILL');
+    }
+  });
+
+  // The user's world: a hub SIGKILLed a moment ago is a zombie until its parent reaps it (a supervisor that is slow
+  // to wait, a container's init); restarting it at once must not be refused.
+  it('is taken over from a zombie: a process that has exited and is not yet reaped', async () => {
+    // A parent that never reaps: sh starts a short child, then becomes a sleep that never waits for it.
+    const parent = spawn('/bin/sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString()))));
+      const state = () => readFileSync(`/proc/${zombie}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+      for (let i = 0; i < 100 && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(state()).toBe('Z');
+      // Signal 0 still reaches a zombie: the check that counted it alive.
+      expect(() => process.kill(zombie, 0)).not.toThrow();
+      const { home, file } = homeWithLock(`${zombie}\n`);
+      const lock = await lockHome(home);
+      expect(readFileSync(file, 'utf8')).toBe(`${process.pid}\n`);
+      await lock.release();
+    } finally {
+      process.kill(parent.pid as number, 'SIGKILL');
     }
   });
 

@@ -21,10 +21,10 @@ describe('packaging', () => {
   });
 
   it('packs what the build made and what the app loads at run time', () => {
-    const made = ['dist/electron/main/main.js', 'dist/shared/api.js', 'dist/preload/preload.cjs', 'renderer/dist/index.html', 'build/icons/tray-idle.png'];
+    const made = ['dist/electron/shell/main.js', 'dist/shared/api.js', 'dist/preload/preload.cjs', 'renderer/dist/index.html', 'build/icons/tray-idle.png'];
     for (const file of made) expect(existsSync(`${root}/${file}`), `${file} (run npm run build first)`).toBe(true);
     expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**/*.js', 'dist/preload/preload.cjs', 'renderer/dist/**', 'build/icons/tray-*.png']));
-    expect(JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).main).toBe('dist/electron/main/main.js');
+    expect(JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).main).toBe('dist/electron/shell/main.js');
   });
 
   it('flips the fuses of release builds: no run-as-node, no NODE_OPTIONS or --inspect, the app only from its asar', () => {

@@ -30,7 +30,7 @@ describe('forget', () => {
     await h.hub.start({ system: 'broken', name: 'gone' });
     expect((await h.waitFor('gone', ['failed', 'running'])).status).toBe('failed');
     await h.hub.start({ system: 'silent', name: 'busy' });
-    await expect(h.hub.forget({ name: 'busy' })).rejects.toThrow('busy is starting; only a server that has ended can be forgotten (stop it first)');
+    await expect(h.hub.forget({ name: 'busy' })).rejects.toThrow('busy is starting; only a server that has ended or is lost can be forgotten (stop it first)');
     expect(savedNames().sort()).toEqual(['busy', 'gone']);
 
     expect(await h.hub.forget({ name: 'gone' })).toEqual({ ok: true });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Hub } from '../../electron/node/hub/hub.js';
+import { Hub } from '../../electron/core/hub/hub.js';
 import { makeHome, removeHome } from '../fixtures/hub-harness.js';
 
 describe('hub.log', () => {

@@ -103,6 +103,15 @@ describe('a corrupt state file', () => {
       const logged = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
       for (let i = 0; i < 40 && !logged().includes(backups[0]!); i++) await new Promise((r) => setTimeout(r, 50));
       expect(logged()).toContain(backups[0]);
+      // A face that subscribes later (a window opened after the start) is told too, once.
+      const heard: string[] = [];
+      const unsubscribe = other.hub.subscribe((event) => {
+        if (event.event === 'notice') heard.push(`${event.data.level}: ${event.data.message}`);
+      });
+      unsubscribe();
+      expect(heard).toHaveLength(1);
+      expect(heard[0]).toMatch(new RegExp(`^warning: .*${backups[0]!.replace(/[.]/g, '\\.')}`));
+      expect(logged().split(backups[0]!).length - 1).toBe(1);
     } finally {
       await other.close();
       removeHome(home);

@@ -6,9 +6,9 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Keychain } from '../../electron/node/secrets/keychain.js';
-import { secretKeys } from '../../electron/node/secrets/secret-store.js';
-import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { Keychain } from '../../electron/core/secrets/keychain.js';
+import { secretKeys } from '../../electron/core/secrets/secret-store.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { localJupyter, makeHome, openHub, pidAlive, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 
 const run = promisify(execFile);

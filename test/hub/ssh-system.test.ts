@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { freePort } from '../fixtures/ports.js';
 import { makeHome, openHub, pidAlive, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 
@@ -103,15 +103,17 @@ describe('ssh system', () => {
     await h.hub.start({ system: 'nojupyter', name: 'nj' });
     const server = await h.waitFor('nj', ['failed', 'running']);
     expect(server.status).toBe('failed');
-    expect(server.reason).toMatch(/no-such-jupyter: command not found on .*set cmd to its full path/);
+    // The cause first, then what to set, then what the host said.
+    expect(server.reason).toMatch(/^`no-such-jupyter` is not a command on ssh host lab; `jupyter server` is\.\nTo use `jupyter server`, set Jupyter command \[cmd\] to \["\/usr\/bin\/jupyter-server"\]/);
+    expect(server.reason).toMatch(/\n--- what ssh host lab said ---\nno-such-jupyter: command not found on /);
   });
 
   it('reports a server that exits during its start, with its own words from the log', async () => {
     await h.hub.start({ system: 'crashes', name: 'crash' });
     const server = await h.waitFor('crash', ['failed', 'running']);
     expect(server.status).toBe('failed');
-    expect(server.reason).toMatch(/exited during its start/);
-    expect(server.reason).toContain('boom: cannot start');
+    // The log's last line is the cause, and the log follows it.
+    expect(server.reason).toMatch(/^the server exited during its start: boom: cannot start\n--- last lines of the server log ---\n/);
   });
 
   it('kills the remote process when start_timeout passes', async () => {
@@ -124,15 +126,19 @@ describe('ssh system', () => {
     }
     expect(pid && pidAlive(pid)).toBe(true);
     const server = await h.waitFor('slow', ['failed', 'running']);
-    expect(server.reason).toMatch(/start_timeout of 3 s exceeded/);
+    expect(server.reason).toMatch(/^the start did not finish within Start timeout \[start_timeout\] \(3 s\)\nIf the system is only slow to start servers, raise Start timeout \[start_timeout\]/);
     expect(pidAlive(pid!)).toBe(false);
   });
 
   it('kills the remote process when it does not answer within http_timeout', async () => {
     await h.hub.start({ system: 'deaf', name: 'deaf' });
     const server = await h.waitFor('deaf', ['failed', 'running']);
-    expect(server.reason).toMatch(/did not answer HTTP within http_timeout \(2 s\)/);
-    expect(h.savedState('deaf')).toEqual({});
+    // It names where it knocked: the local end of the tunnel and the host and port it leads to.
+    expect(server.reason).toMatch(/^the server did not answer HTTP within HTTP timeout \[http_timeout\] \(2 s\) at http:\/\/127\.0\.0\.1:\d+\/ \(through the tunnel to 127\.0\.0\.1:\d+ on \S+\)\n/);
+    // And how to give a slow server more time.
+    expect(server.reason?.split('\n')[1]).toMatch(/^If it is only slow to start, raise HTTP timeout \[http_timeout\] in the system's settings .*Start timeout \[start_timeout\], now 60 s/);
+    // The list shows the end as soon as it is known; state.json holds it once its write is done.
+    await expect.poll(() => h.savedState('deaf')).toEqual({});
   });
 
   it('fails an unreachable host within its connect timeout, naming it', async () => {
@@ -184,6 +190,6 @@ describe('ssh system whose host key changed', () => {
     expect(server.status).toBe('failed');
     expect(server.reason).toMatch(/127\.0\.0\.1/);
     expect(server.reason?.match(/SHA256:[A-Za-z0-9+/]{43}/g)?.length).toBe(2);
-    expect(h.savedState('mitm')).toEqual({});
+    await expect.poll(() => h.savedState('mitm')).toEqual({});
   });
 });

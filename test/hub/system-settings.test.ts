@@ -70,6 +70,72 @@ describe('systems settings', () => {
     expect((await harness.hub.listSystems()).map((s) => s.name)).toEqual(['d']);
   });
 
+  it('edits a hand-written file in place, keeping its comments, trailing commas and indentation', async () => {
+    const harness = await hubWith({});
+    const text = [
+      '// hubtray: my systems',
+      '{',
+      '    "$schema": "./config.schema.json",',
+      '    "systems": {',
+      '        // the cluster, through the jump host',
+      '        "lab": {',
+      '            "kind": "ssh",',
+      '            "host": "lab", // the login node',
+      '            "connect_timeout": 20, /* slow VPN */',
+      '        },',
+      '        "old": {',
+      '            "kind": "ssh",',
+      '            "host": "old",',
+      '        },',
+      '    },',
+      '    "prompt_timeout": 30, // seconds',
+      '}',
+      '',
+    ].join('\n');
+    writeFileSync(configFile(harness), text);
+    expect((await harness.hub.reloadConfig()).map((s) => s.name)).toEqual(['lab', 'old']);
+
+    await harness.hub.saveSystem({ name: 'cluster', previous: 'lab', settings: { kind: 'ssh', host: 'lab', connect_timeout: 30 } });
+    await harness.hub.saveSystem({ name: 'new', settings: { kind: 'ssh', host: 'new' } });
+    await harness.hub.removeSystem({ name: 'old' });
+    expect(readFileSync(configFile(harness), 'utf8')).toBe(
+      [
+        '// hubtray: my systems',
+        '{',
+        '    "$schema": "./config.schema.json",',
+        '    "systems": {',
+        '        // the cluster, through the jump host',
+        '        "cluster": {',
+        '            "kind": "ssh",',
+        '            "host": "lab", // the login node',
+        '            "connect_timeout": 30, /* slow VPN */',
+        '        },',
+        '        "new": {',
+        '            "kind": "ssh",',
+        '            "host": "new"',
+        '        },',
+        '    },',
+        '    "prompt_timeout": 30, // seconds',
+        '}',
+        '',
+      ].join('\n'),
+    );
+
+    // The last system goes too, though a trailing comma follows it.
+    await harness.hub.removeSystem({ name: 'new' });
+    await harness.hub.removeSystem({ name: 'cluster' });
+    expect(readFileSync(configFile(harness), 'utf8')).toBe(
+      ['// hubtray: my systems', '{', '    "$schema": "./config.schema.json",', '    "systems": {},', '    "prompt_timeout": 30, // seconds', '}', ''].join('\n'),
+    );
+
+    // A file of comments alone gets its settings after them.
+    writeFileSync(configFile(harness), '// systems to come\n');
+    await harness.hub.saveSystem({ name: 'lab', settings: { kind: 'ssh', host: 'lab' } });
+    const written = readFileSync(configFile(harness), 'utf8');
+    expect(written).toMatch(/^\/\/ systems to come\n\{\n {2}"systems": \{\n {4}"This computer": \{/);
+    expect(Object.keys(JSON.parse(written.replace(/^\/\/.*/, '')).systems)).toEqual(['This computer', 'lab']);
+  });
+
   it('will not remove or rename a system while a server runs on it', async () => {
     const harness = await hubWith({ systems: { here: localJupyter } });
     await harness.hub.start({ system: 'here', name: 'busy' });
@@ -99,7 +165,7 @@ describe('test connection', () => {
     const harness = await hubWith({});
     expect(await harness.hub.testConnection({ settings: localJupyter })).toEqual({
       ok: true,
-      message: expect.stringMatching(/^Reached this computer as \S+; \/usr\/bin\/jupyter is \/usr\/bin\/jupyter\.$/),
+      message: expect.stringMatching(/^Ready: reached this computer as \S+; \/usr\/bin\/jupyter \S+ \S+ is there\.\n/),
     });
     const missing = await harness.hub.testConnection({ settings: { kind: 'local', cmd: ['no-such-jupyter', 'lab'] } });
     expect(missing).toEqual({ ok: false, message: expect.stringMatching(/"no-such-jupyter" was not found there/) });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionReport } from '../../shared/api.js';
-import { Keychain } from '../../electron/node/secrets/keychain.js';
+import { Keychain } from '../../electron/core/secrets/keychain.js';
 import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 import { HUB_PASSWORD, startJupyterHub, type JupyterHubFixture } from '../fixtures/jupyterhub.js';
 import { freePort } from '../fixtures/ports.js';

@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 import { startJupyterHub, type JupyterHubFixture } from '../fixtures/jupyterhub.js';
-import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 
 let hub: JupyterHubFixture;
 let sshd: Sshd;

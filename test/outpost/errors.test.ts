@@ -5,10 +5,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutpostCredentials, credentialsKey } from '../../electron/node/outpost/credentials.js';
-import { OutpostApi } from '../../electron/node/outpost/outpost-api.js';
-import type { Prompter } from '../../electron/node/prompts.js';
-import { Keychain } from '../../electron/node/secrets/keychain.js';
+import { OutpostCredentials, credentialsKey } from '../../electron/core/kinds/outpost/credentials.js';
+import { OutpostApi } from '../../electron/core/kinds/outpost/outpost-api.js';
+import type { Prompter } from '../../electron/core/prompts/prompter.js';
+import { Keychain } from '../../electron/core/secrets/keychain.js';
 import { STAND_IN_HUB, STAND_IN_PASSWORD } from '../fixtures/outpost-stand-in.js';
 import { freePort } from '../fixtures/ports.js';
 import { filesContaining } from '../secrets/find-in-files.js';
@@ -63,14 +63,14 @@ describe('through the Hub', () => {
     expect(rig.starts()).toHaveLength(posts);
   });
 
-  it('shows the Outpost’s 419 refusals as module, class and args (per-user limit, unknown flavor)', async () => {
+  it('shows the Outpost’s 419 refusals as module, class and args, its own exceptions without a module (per-user limit, unknown flavor)', async () => {
     await rig.h.hub.start({ system: 'op', name: 'auth3', options: { flavor: 'small' } });
     const perUser = await rig.h.waitFor('auth3', ['failed', 'running']);
-    expect(perUser.reason).toBe('builtinsException: auth3 - Start with flavor small not allowed. Each user may only start 1 of small');
+    expect(perUser.reason).toBe('Exception: auth3 - Start with flavor small not allowed. Each user may only start 1 of small');
 
     await rig.h.hub.start({ system: 'op', name: 'auth4', options: { flavor: 'huge' } });
     const unknown = await rig.h.waitFor('auth4', ['failed', 'running']);
-    expect(unknown.reason).toBe("builtinsException: auth4 - Start with flavor huge not allowed. Allowed values for user: ['small', 'big']");
+    expect(unknown.reason).toBe("Exception: auth4 - Start with flavor huge not allowed. Allowed values for user: ['small', 'big']");
     expect(rig.outpost.rows().map((r) => r.name)).toEqual(['auth1']);
     await rig.h.hub.stop({ name: 'auth1' });
   });
@@ -102,7 +102,7 @@ describe('the client against the stand-in', () => {
     const wrong = `Basic ${Buffer.from(`${STAND_IN_HUB}:nope`).toString('base64')}`;
     await expect(api({ Authorization: wrong }).poll('x', '0', false)).rejects.toMatchObject({
       status: 401,
-      message: `the Outpost at ${rig.outpost.requestUrl}/x/0 refused hubtray's credentials (401: Incorrect username or password)`,
+      message: `the Outpost refused the credentials (401: Incorrect username or password) for the poll request to ${rig.outpost.requestUrl}/x/0`,
     });
   });
 
@@ -145,7 +145,9 @@ describe('the client against a misbehaving server', () => {
   });
 
   it('says when an answer is not JSON, or has no service', async () => {
-    await expect(start('/notjson/services')).rejects.toThrow(`the Outpost answered the start request to ${base}/notjson/services with something that is not JSON: "<html>surprise</html>"`);
+    await expect(start('/notjson/services')).rejects.toThrow(
+      new RegExp(`^the Outpost answered the start request to ${base}/notjson/services with something that is not JSON \\(Unexpected token .*\\): "<html>surprise</html>"$`),
+    );
     await expect(start('/noservice/services')).rejects.toThrow('the Outpost\'s answer to the start has no "service" string: {"status":"ok"}');
   });
 

@@ -18,14 +18,17 @@ export interface OutpostRig {
 
 /**
  * The stand-in and a Hub whose systems talk to it (`request_url` is filled in, and a poll every second keeps the
- * tests short unless a system says otherwise). `hooks` becomes HUBTRAY_HOME/hooks.mjs.
+ * tests short unless a system says otherwise). `hooks` becomes HUBTRAY_HOME/hooks.mjs; `config` adds to config.json.
  */
-export async function outpostRig(systems: Record<string, Record<string, unknown>>, options: StandInOptions & { hooks?: string; credentials?: boolean } = {}): Promise<OutpostRig> {
+export async function outpostRig(
+  systems: Record<string, Record<string, unknown>>,
+  options: StandInOptions & { hooks?: string; credentials?: boolean; config?: Record<string, unknown> } = {},
+): Promise<OutpostRig> {
   const outpost = await startOutpostStandIn(options);
   const configured = Object.fromEntries(
     Object.entries(systems).map(([name, settings]) => [name, { kind: 'outpost', request_url: outpost.requestUrl, poll_interval: 1, ...settings }]),
   );
-  const home = makeHome({ systems: configured });
+  const home = makeHome({ ...options.config, systems: configured });
   if (options.hooks) writeFileSync(join(home, 'hooks.mjs'), options.hooks);
   const h = await openHub(home);
   if (options.credentials ?? true) await storeCredentials(h, outpost.requestUrl, STAND_IN_PASSWORD);

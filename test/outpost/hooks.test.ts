@@ -3,7 +3,7 @@
 // that throws, or is missing, fails the start with a message naming the setting and the export. The SSH node comes
 // from hooks too (ssh_node and ssh_node_mapping), through a real sshd.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { freePort } from '../fixtures/ports.js';
 import { eventually, outpostRig, type OutpostRig } from './helpers.js';
 

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Keychain } from '../../electron/node/secrets/keychain.js';
-import { sshKeySecret } from '../../electron/node/ssh/auth.js';
+import { Keychain } from '../../electron/core/secrets/keychain.js';
+import { sshKeySecret } from '../../electron/core/ssh/auth.js';
 import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 import { runCli, startServe, type ServeProcess } from '../fixtures/hubtray-process.js';
 import { startOutpostStandIn, STAND_IN_HUB, STAND_IN_PASSWORD, type StandInOutpost } from '../fixtures/outpost-stand-in.js';
-import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { filesContaining } from '../secrets/find-in-files.js';
 import { answerNextPrompt } from './helpers.js';
 

@@ -1,6 +1,7 @@
 // Conformance, poll and stop (reference §1, OutpostSpawner's _poll and _stop): status null means running and an
 // integer is the exit code; a 404 means stopped unless request_404_poll_keep_running; any other failure keeps the
-// server unless request_failed_poll_keep_running is off; custom_poll_interval; pre_poll_hook's True/False/int/None;
+// server unless request_failed_poll_keep_running is off, and even then an Outpost that never answers only makes it
+// lost (cannot tell), never stopped; custom_poll_interval; pre_poll_hook's True/False/int/None;
 // stop is a DELETE (asynchronous with stop_async, with the logs when collect_logs), and a 404 there is a success.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, outpostRig, type OutpostRig } from './helpers.js';
@@ -32,7 +33,10 @@ beforeAll(async () => {
 });
 
 afterAll(() => rig?.close());
-afterEach(() => rig.outpost.setDown(false));
+afterEach(() => {
+  rig.outpost.setDown(false);
+  rig.outpost.setUnreachable(false);
+});
 
 async function running(system: string, name: string) {
   await rig.h.hub.start({ system, name });
@@ -60,11 +64,13 @@ describe('poll', () => {
 
   it('ends a server the Outpost no longer knows (404); a stop of it (404 again) is a success', async () => {
     const path = await running('plain', 'p2');
+    // As the Outpost's end_date cleanup does: the lab ends with its row (a lab still answering would make it lost).
+    const killed = rig.outpost.killLab('p2');
     rig.outpost.forget('p2');
+    await killed;
     const stopped = await rig.h.waitFor('p2', ['stopped']);
     expect(stopped.reason).toContain('the Outpost no longer knows it (404)');
     expect(rig.sent('DELETE', path)).toHaveLength(1);
-    await rig.outpost.killLab('p2');
   });
 
   it('keeps it with request_404_poll_keep_running, and the user’s stop then succeeds on a 404', async () => {
@@ -95,14 +101,29 @@ describe('poll', () => {
   it('ends it at the first failed poll when request_failed_poll_keep_running is off', async () => {
     await running('strict', 'p5');
     rig.outpost.setDown(true);
+    // A lab that still answered would contradict the failed poll and make the server lost (server-check.ts).
+    await rig.outpost.killLab('p5');
     const stopped = await rig.h.waitFor('p5', ['stopped']);
     expect(stopped.reason).toContain('the poll failed: poll request to');
     expect(stopped.reason).toContain('failed: 503');
     rig.outpost.setDown(false);
-    // Its cleanup could not reach the Outpost (and OutpostSpawner does not retry a stop): the lab is still there.
+    // Its cleanup could not reach the Outpost (and OutpostSpawner does not retry a stop): its row is still there.
     expect(rig.outpost.rows().map((r) => r.name)).toEqual(['p5']);
-    await rig.outpost.killLab('p5');
     rig.outpost.forget('p5');
+  });
+
+  it('an Outpost that cannot be reached: with request_failed_poll_keep_running off, the server is lost, not stopped', async () => {
+    const path = await running('strict', 'p8');
+    rig.outpost.setUnreachable(true);
+    const lost = await rig.h.waitFor('p8', ['lost', 'stopped']);
+    expect(lost.status).toBe('lost');
+    expect(lost.reason).toContain(`hubtray cannot check it: poll request to ${rig.outpost.requestUrl.replace('/services', '')}${path} failed`);
+    // Nothing was cleaned up: the lab runs on, and once the Outpost answers again the server is running again.
+    expect(rig.outpost.rows().map((r) => r.name)).toContain('p8');
+    rig.outpost.setUnreachable(false);
+    expect((await rig.h.hub.recheck({ name: 'p8' })).status).toBe('running');
+    await rig.h.hub.stop({ name: 'p8' });
+    expect(rig.outpost.rows().some((r) => r.name === 'p8')).toBe(false);
   });
 
   it('polls every custom_poll_interval milliseconds', async () => {
@@ -137,6 +158,8 @@ describe('pre_poll_hook', () => {
       expect((await rig.h.hub.listServers()).find((s) => s.name === 'p7')?.status).toBe('running');
     }
 
+    // The hook reports the exit of a lab that has exited: one still answering would make the server lost.
+    await rig.outpost.killLab('p7');
     globalThis.hubtrayPrePoll = 5;
     const before = polls();
     const stopped = await rig.h.waitFor('p7', ['stopped']);

@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 import { startOutpostStandIn, type StandInOutpost } from '../fixtures/outpost-stand-in.js';
-import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { eventually, storeCredentials } from './helpers.js';
 import { STAND_IN_PASSWORD } from '../fixtures/outpost-stand-in.js';
 

@@ -12,7 +12,7 @@ import net from 'node:net';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openHub } from '../fixtures/hub-harness.js';
-import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { outpostRig, type OutpostRig } from './helpers.js';
 import { makeTestCa, type TestCa } from './test-ca.js';
 
@@ -128,7 +128,7 @@ it('reaches a lab with certs through its TLS relay, which the lab alone would re
 it('fails the start of a lab whose certificate certs.cafile does not vouch for, saying so', async () => {
   await rig.h.hub.start({ system: 'wrongca', name: 'tls5' });
   const failed = await rig.h.waitFor('tls5', ['failed', 'running']);
-  expect(failed.reason).toMatch(/did not answer HTTP within http_timeout/);
+  expect(failed.reason).toMatch(/did not answer HTTP within HTTP timeout \[http_timeout\]/);
   expect(failed.reason).toMatch(/the lab at 127\.0\.0\.1:\d+ has a certificate its certs\.cafile \(with additional_cafile\) does not vouch for/);
   expect(rig.outpost.rows()).toEqual([]);
 });

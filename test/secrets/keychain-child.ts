@@ -3,7 +3,7 @@
 // and prints what happened as JSON. It also asks the kernel keyring, the store an unpinned entry would fall back to.
 // Mode "store" only stores and reads back, leaving the secret in place for the test to look at.
 import { AsyncEntry } from '@napi-rs/keyring';
-import { Keychain } from '../../electron/node/secrets/keychain.js';
+import { Keychain } from '../../electron/core/secrets/keychain.js';
 
 const [service = 'hubtray-test', key = 'user/test', mode = 'all'] = process.argv.slice(2);
 const secret = process.env.HUBTRAY_TEST_SECRET ?? '';

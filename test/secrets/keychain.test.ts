@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hubPaths } from '../../electron/node/config/paths.js';
-import { saveConfig } from '../../electron/node/config/load-config.js';
-import { Keychain, KeychainUnavailableError } from '../../electron/node/secrets/keychain.js';
-import { secretKeys } from '../../electron/node/secrets/secret-store.js';
-import { StateStore } from '../../electron/node/state/state-store.js';
-import { noKeyringEnv, runTsInChild, startKeyring, type PrivateKeyring } from '../fixtures/keyring.js';
+import { hubPaths } from '../../electron/core/config/paths.js';
+import { saveConfig } from '../../electron/core/config/load-config.js';
+import { Keychain, KeychainUnavailableError } from '../../electron/core/secrets/keychain.js';
+import { secretKeys } from '../../electron/core/secrets/secret-store.js';
+import { StateStore } from '../../electron/core/state/state-store.js';
+import { noKeyringEnv, runTsInChild, startKeyring, type PrivateKeyring } from '../../testkit/keyring.js';
 import { filesContaining, listFiles } from './find-in-files.js';
 
 const child = fileURLToPath(new URL('./keychain-child.ts', import.meta.url));

@@ -1,10 +1,11 @@
 // The batch spawner's state and endpoint, without a cluster: what a restarted hub needs is in getState() (and nothing
 // secret), and ssh_node_mapping rewrites the node the tunnel goes to.
 import { describe, expect, it } from 'vitest';
-import type { BatchClient } from '../../electron/node/batch/batch-client.js';
-import { BatchSpawner, type BatchSettings } from '../../electron/node/batch/batch-spawner.js';
-import { QueuePoller } from '../../electron/node/batch/queue-poller.js';
-import { slurm } from '../../electron/node/batch/slurm-adapter.js';
+import type { JobStatus } from '../../electron/core/batch/batch-adapter.js';
+import type { BatchClient } from '../../electron/core/batch/batch-client.js';
+import { BatchSpawner, type BatchSettings } from '../../electron/core/batch/batch-spawner.js';
+import { RoundPoller } from '../../electron/core/spawner/round-poller.js';
+import { slurm } from '../../electron/core/kinds/slurm/slurm-adapter.js';
 
 const settings: BatchSettings = {
   cmd: ['/usr/bin/jupyter', 'server'],
@@ -25,7 +26,7 @@ const via = { host: 'login', connectTimeoutSeconds: 5, keepaliveIntervalSeconds:
 function spawner(): BatchSpawner {
   // Neither the cluster nor the queue is reached by what these tests do.
   const client = { adapter: slurm, where: 'login' } as BatchClient;
-  const poller = new QueuePoller({ query: () => Promise.reject(new Error('no queue here')) });
+  const poller = new RoundPoller<JobStatus>({ query: () => Promise.reject(new Error('no queue here')) });
   return new BatchSpawner(settings, { partition: '', account: '', qos: '', reservation: '', walltime: '', extra: [] }, { client, poller, via, username: async () => 'me' });
 }
 

@@ -2,7 +2,7 @@
 // (so a compute node's files and processes can be checked here), with an ssh config whose alias "cluster" reaches it.
 import { readdir, readFile } from 'node:fs/promises';
 import { startSlurm, type SlurmCluster, type SlurmOptions } from '../fixtures/slurm.js';
-import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 
 export interface LoginNode {
   slurm: SlurmCluster;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../shared/api.js';
-import { slurmOptionsForm, slurmUserOptions } from '../../shared/slurm-settings.js';
+import { slurmOptionsForm, slurmUserOptions } from '../../shared/kinds/slurm.js';
 import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 import { filesContaining } from '../secrets/find-in-files.js';
 import { jobProcesses, startLoginNode, type LoginNode } from './cluster.js';
@@ -98,11 +98,17 @@ describe('slurm system', () => {
 
   it('shows why a queued job waits and when it may start; cancelling it leaves no job', async () => {
     await h.hub.start({ system: 'cluster', name: 'held', options: { req_options: '--begin=now+1hour' } });
-    const hhmm = (ms: number) => new Date(ms).toTimeString().slice(0, 5);
+    // HH:MM, with the date before it when the start is not today (an hour from 23:10 is tomorrow).
+    const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const expected = (ms: number) => {
+      const at = new Date(ms);
+      const hhmm = at.toTimeString().slice(0, 5);
+      return day(at) === day(new Date()) ? hhmm : `${day(at)} ${hhmm}`;
+    };
     const submitted = Date.now();
-    await expect.poll(() => messages('held').at(-1), { timeout: 20_000 }).toMatch(/^Queued: BeginTime, expected start \d\d:\d\d$/);
+    await expect.poll(() => messages('held').at(-1), { timeout: 20_000 }).toMatch(/^Queued: BeginTime, expected start (\d{4}-\d\d-\d\d )?\d\d:\d\d$/);
     // In an hour, by the minute (the submission may have crossed into the next one).
-    expect([3600_000, 3660_000].map((later) => `Queued: BeginTime, expected start ${hhmm(submitted + later)}`)).toContain(messages('held').at(-1));
+    expect([3600_000, 3660_000].map((later) => `Queued: BeginTime, expected start ${expected(submitted + later)}`)).toContain(messages('held').at(-1));
     const job = await jobOf('held');
     expect(job).toMatchObject({ state: 'PENDING', reason: 'BeginTime' });
 

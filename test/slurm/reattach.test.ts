@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ServerInfo } from '../../shared/api.js';
-import { connectHub } from '../../electron/node/api-client/connect.js';
-import type { HubClient } from '../../electron/node/api-client/client.js';
+import { connectHub } from '../../electron/core/api-client/connect.js';
+import type { HubClient } from '../../electron/core/api-client/client.js';
 import { makeHome, runCli, startServe, type ServeProcess } from '../fixtures/hubtray-process.js';
 import { startLoginNode, type LoginNode } from './cluster.js';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyUserOptions, parseConfig, SlurmSystem, type SlurmSystemConfig } from '../../shared/config.js';
 import { checkOptions } from '../../shared/forms.js';
-import { slurmOptionsForm } from '../../shared/slurm-settings.js';
+import { slurmOptionsForm } from '../../shared/kinds/slurm.js';
 
 function slurmSystem(settings: Record<string, unknown> = {}): SlurmSystemConfig {
   const config = parseConfig({ systems: { hpc: { kind: 'slurm', host: 'login.hpc.example', ...settings } } });
@@ -26,6 +26,7 @@ describe('slurm settings', () => {
       'req_options',
       'req_prologue',
       'req_epilogue',
+      'python_environment',
     ]);
     expect(system.apply_user_options.req_memory).toBe('req_memory');
   });

@@ -26,7 +26,12 @@ it('shows the walltime left, warns before the end, and shows the server stopped 
   expect(running.walltimeLeftSeconds).toBeGreaterThan(30);
   expect(running.walltimeLeftSeconds).toBeLessThanOrEqual(60);
   const warnings = () => h.events.filter((e) => e.event === 'notice').map((e) => e.data as { level: string; message: string });
-  await expect.poll(warnings).toContainEqual({ level: 'warning', message: expect.stringMatching(/^short: its walltime ends in 1 minute, at \d\d:\d\d; save your work$/) });
+  await expect.poll(warnings).toContainEqual({
+    level: 'warning',
+    message: expect.stringMatching(/^short: its walltime ends in 1 minute, at \d\d:\d\d; save your work$/),
+    server: 'short',
+    topic: 'walltime',
+  });
 
   const stopped = await h.waitFor('short', ['stopped', 'failed'], 150_000);
   expect(stopped.status).toBe('stopped');

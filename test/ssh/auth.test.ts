@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { PromptTimeoutError } from '../../electron/node/prompts.js';
-import { secretKeys } from '../../electron/node/secrets/secret-store.js';
-import { SshError } from '../../electron/node/ssh/errors.js';
-import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type ClientHost, type Sshd } from '../fixtures/sshd.js';
+import { PromptTimeoutError } from '../../electron/core/prompts/prompter.js';
+import { secretKeys } from '../../electron/core/secrets/secret-store.js';
+import { SshError } from '../../electron/core/ssh/ssh-error.js';
+import { startSshd, ssh2Target as sshTarget, writeClientConfig, type ClientConfig, type ClientHost, type Sshd } from '../../testkit/sshd.js';
 import { answer, InMemorySecretStoreForTests } from './doubles.js';
 import { closeTestPools, testPool, type TestPoolOptions } from './test-pool.js';
 
@@ -132,7 +132,9 @@ describe('keys and passwords (UsePAM no)', () => {
     expect(secrets.values.get(key)).toBe(password);
 
     const second = newPool(config, { secrets });
-    expect((await second.pool.exec(sshTarget('pw'), 'true')).code).toBe(0);
+    // The whole result in the message: once in a while under load this came back with code null (no exit-status).
+    const ran = await second.pool.exec(sshTarget('pw'), 'true');
+    expect(ran.code, JSON.stringify(ran)).toBe(0);
     expect(second.prompter.asked).toEqual([]);
   });
 
@@ -142,7 +144,8 @@ describe('keys and passwords (UsePAM no)', () => {
       return answer(password);
     };
     const { pool } = newPool(config, { script: [slowAnswer] });
-    expect((await pool.exec(sshTarget('pw', { connectTimeoutSeconds: 1 }), 'true')).code).toBe(0);
+    const ran = await pool.exec(sshTarget('pw', { connectTimeoutSeconds: 1 }), 'true');
+    expect(ran.code, JSON.stringify(ran)).toBe(0);
   });
 
   test('a remembered password that is refused is forgotten and asked for again', async () => {
@@ -150,7 +153,8 @@ describe('keys and passwords (UsePAM no)', () => {
     const key = secretKeys.sshPassword(pwUser, '127.0.0.1', sshd.port);
     await secrets.set(key, 'stale password');
     const { pool, prompter } = newPool(config, { secrets, script: [answer(password, false)] });
-    expect((await pool.exec(sshTarget('pw'), 'true')).code).toBe(0);
+    // The login itself is what is tested (a command's exit status once came back empty on a loaded CI machine).
+    expect(await pool.remoteUser(sshTarget('pw'))).toBe(pwUser);
     expect(prompter.asked).toHaveLength(1);
     expect(secrets.deleted).toEqual([key]);
     expect(secrets.values.has(key)).toBe(false);

@@ -2,8 +2,8 @@
 // does not offer by default): hubtray logs in when the config names it in any of OpenSSH's forms, and fails with a
 // config error (one that needs the user, so a link does not retry it) when the config leaves it out.
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { SshError } from '../../electron/node/ssh/errors.js';
-import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { SshError } from '../../electron/core/ssh/ssh-error.js';
+import { negotiated, startSshd, ssh2Target as sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { closeTestPools, testPool } from './test-pool.js';
 
 const onlyCipher = 'aes128-cbc';
@@ -30,7 +30,7 @@ afterAll(async () => {
   await config?.cleanup();
 });
 
-const agreed = async () => [...(await sshd.log()).matchAll(/kex: client->server cipher: (\S+)/g)].map((match) => match[1]);
+const agreed = async () => (await negotiated(sshd)).map((kex) => kex.cipher);
 
 test.each(['named', 'appended', 'first'])('Ciphers that name the server\'s only cipher (%s): hubtray logs in with it', async (alias) => {
   const before = (await agreed()).length;

@@ -1,8 +1,8 @@
 // Stand-ins for the keychain and for the person answering prompts, for the SSH layer's own tests. The real
 // keychain (gnome-keyring under dbus-run-session) is exercised by the keychain's tests; the SSH layer only needs the
 // SecretStore contract, and these let a test see exactly what was stored, deleted and asked.
-import type { PromptReply, PromptRequest, Prompter } from '../../electron/node/prompts.js';
-import type { SecretStore } from '../../electron/node/secrets/secret-store.js';
+import type { PromptReply, PromptRequest, Prompter } from '../../electron/core/prompts/prompter.js';
+import type { SecretStore } from '../../electron/core/secrets/secret-store.js';
 
 export class InMemorySecretStoreForTests implements SecretStore {
   readonly values = new Map<string, string>();

@@ -5,10 +5,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import type { TunnelHealth } from '../../shared/api.js';
-import { SshError } from '../../electron/node/ssh/errors.js';
-import type { LocalForward } from '../../electron/node/ssh/ssh-pool.js';
+import { SshError } from '../../electron/core/ssh/ssh-error.js';
+import type { LocalForward } from '../../electron/core/ssh/ssh-pool.js';
 import { freePort } from '../fixtures/ports.js';
-import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { closeTestPools, testPool } from './test-pool.js';
 
 let sshd: Sshd;
@@ -154,7 +154,9 @@ test('after sshd dies and returns, the same local port works again; a changed ho
   const states = seen.map((h) => h.state).filter((state, i, all) => state !== all[i - 1]);
   expect(states).toEqual(['reconnecting', 'connected']);
   expect(seen.at(-2)?.state).toBe('reconnecting');
-  expect(seen.at(-2)?.attempt).toBeGreaterThan(refusedAttempts);
+  // The count carries on across the refusals (never reset); whether one more attempt failed before sshd was back
+  // depends on how fast it restarts against the backoff, so the one that got through may be the next.
+  expect(seen.at(-2)?.attempt).toBeGreaterThanOrEqual(refusedAttempts);
 
   await sshd.restart({ newHostKey: true });
   await waitFor(() => forward.health().state === 'reconnecting', 'the second drop to be noticed');

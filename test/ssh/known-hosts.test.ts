@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SshError } from '../../electron/node/ssh/errors.js';
-import { fingerprint, KnownHosts, verifyHostKey } from '../../electron/node/ssh/known-hosts.js';
+import { SshError } from '../../electron/core/ssh/ssh-error.js';
+import { fingerprint, KnownHosts, verifyHostKey } from '../../electron/core/ssh/known-hosts.js';
 
 const run = promisify(execFile);
 let dir: string;

@@ -2,11 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { SshError } from '../../electron/node/ssh/errors.js';
-import { fingerprint } from '../../electron/node/ssh/known-hosts.js';
-import { SshPool } from '../../electron/node/ssh/ssh-pool.js';
+import { SshError } from '../../electron/core/ssh/ssh-error.js';
+import { fingerprint } from '../../electron/core/ssh/known-hosts.js';
+import { SshPool } from '../../electron/core/ssh/ssh-pool.js';
 import { freePort } from '../fixtures/ports.js';
-import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { overOpenSsh, startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { InMemorySecretStoreForTests, ScriptedPrompter } from './doubles.js';
 import { closeTestPools, testPool } from './test-pool.js';
 
@@ -69,7 +69,8 @@ describe('exec', () => {
     }
   });
 
-  test('writes stdin and closes it; reports a death by signal', async () => {
+  // OpenSSH's mux client reports a command killed by a signal as status 255, without the signal's name.
+  test.skipIf(overOpenSsh)('writes stdin and closes it; reports a death by signal', async () => {
     const pool = newPool();
     const input = 'line one\nline "two" $(not run)\n';
     expect((await pool.exec(sshTarget('box'), 'cat', { stdin: input })).stdout).toBe(input);
@@ -85,7 +86,8 @@ describe('exec', () => {
     expect(await logins(sshd)).toBe(before + 1);
   });
 
-  test('a server that allows fewer sessions than hubtray opens: concurrent commands wait for one another instead of failing', async () => {
+  // Not yet over OpenSSH: a mux session the server refuses is only seen as its client's status 255 (docs/ssh.md).
+  test.skipIf(overOpenSsh)('a server that allows fewer sessions than hubtray opens: concurrent commands wait for one another instead of failing', async () => {
     const strict = await startSshd({ maxSessions: 2 });
     const config = await writeClientConfig([{ alias: 'strict', sshd: strict }], { trust: true });
     try {
@@ -169,7 +171,8 @@ describe('failures', () => {
     }
   });
 
-  test('a key the server does not accept fails with SshError auth listing what was tried', async () => {
+  // What each method got is ssh2's account; OpenSSH's words are tested in openssh-transport.test.ts.
+  test.skipIf(overOpenSsh)('a key the server does not accept fails with SshError auth listing what was tried', async () => {
     const error = await failure(newPool().exec(sshTarget('wrong-key'), 'true'));
     expect(error.code).toBe('auth');
     expect(error.message).toContain('root@127.0.0.1');

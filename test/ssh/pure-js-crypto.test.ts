@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startSshd, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, type Sshd } from '../../testkit/sshd.js';
 
 const child = fileURLToPath(new URL('../fixtures/ssh2-pure-js-echo.cjs', import.meta.url));
 const sizes = [0, 1, 15, 16, 1024, 32_000, 32_768, 35_000, 100_000, 2_500_000];

@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { shellQuote } from '../../electron/node/ssh/shell-quote.js';
-import type { SshPool } from '../../electron/node/ssh/ssh-pool.js';
-import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { shellQuote } from '../../electron/core/ssh/shell-quote.js';
+import type { SshPool } from '../../electron/core/ssh/ssh-pool.js';
+import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { closeTestPools, testPool } from './test-pool.js';
 
 const run = promisify(execFile);

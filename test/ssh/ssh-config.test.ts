@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SshError } from '../../electron/node/ssh/errors.js';
-import { resolveChain } from '../../electron/node/ssh/ssh-config.js';
-import { sshTarget } from '../fixtures/sshd.js';
+import { SshError } from '../../electron/core/ssh/ssh-error.js';
+import { resolveChain } from '../../electron/core/ssh/ssh-config.js';
+import { sshTarget } from '../../testkit/sshd.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -66,7 +66,7 @@ Host *
       hostname: 'elsewhere',
       user: localUser,
       port: 22,
-      identityFiles: ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => path.join(home, '.ssh', name)),
+      identityFiles: ['id_rsa', 'id_ecdsa', 'id_ed25519', 'id_dsa'].map((name) => path.join(home, '.ssh', name)),
       identityFilesConfigured: false,
       identitiesOnly: false,
       userKnownHostsFiles: [path.join(home, '.ssh/known_hosts'), path.join(home, '.ssh/known_hosts2')],
@@ -127,12 +127,63 @@ Host bastion
 
   test.each([
     ['Host a\n  Port banana\n', /Port "banana"/],
-    ['Host a\n  ProxyCommand nc %h %p\n', /ProxyCommand is not supported/],
+    ['Host a\n  ProxyCommand nc %h %k\n', /ProxyCommand \(.* line 2\): "%k" is not a token this keyword takes/],
+    ['Host a\n  IdentityFile ~/.ssh/${HUBTRAY_TEST_UNSET_VARIABLE}\n', /IdentityFile \(.* line 2\): the environment variable HUBTRAY_TEST_UNSET_VARIABLE is not set/],
+    ['Host a\n  HostName "unclosed\n', /line 2: a quote in HostName is not closed/],
+    ['Host a\n  IdentityFile ~someone-else/.ssh/id_rsa\n', /IdentityFile \(.* line 2\): hubtray cannot look up the home of "~someone-else"/],
+    ['Host a\n  Port 22 23\n', /line 2: Port takes one value/],
+    ['Match host a exec\n', /line 1: Match exec needs an argument/],
+    ['Match all host a\n', /line 1: Match "all" cannot be combined/],
+    ['Match localnetwork 10.0.0.0/8\n', /line 1: Match localnetwork is not evaluated by hubtray yet/],
     ['Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n', /ProxyJump .* loop/],
   ])('a config the layer cannot honour is a config error: %j', async (text, message) => {
     const error = await resolveChain(sshTarget('a'), await configWith(text)).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(SshError);
     expect(error).toMatchObject({ code: 'config', message: expect.stringMatching(message) });
+  });
+});
+
+describe('what the issue saw differ from ssh -G', () => {
+  test('a config that spells Hostname still has Match host see the real host name (as Match user sees User)', async () => {
+    const file = await configWith(`
+Host web
+  Hostname web.example.org
+  USER deploy
+Match host web.example.org user deploy
+  Port 2222
+`);
+    const [host] = await resolveChain(sshTarget('web'), file);
+    expect(host).toMatchObject({ hostname: 'web.example.org', user: 'deploy', port: 2222 });
+  });
+
+  test('a Match exec block applies when its command exits 0, and only then', async () => {
+    const file = await configWith('Match exec "test %h = yes.example"\n  Port 2222\nMatch exec false\n  User never\n');
+    expect((await resolveChain(sshTarget('yes.example'), file))[0]).toMatchObject({ port: 2222, user: localUser });
+    expect((await resolveChain(sshTarget('no.example'), file))[0]).toMatchObject({ port: 22 });
+  });
+
+  test('CertificateFile and ProxyCommand reach the connection, expanded; ProxyJump obtained first wins', async () => {
+    const file = await configWith(`
+Host behind
+  HostName behind.example
+  User alice
+  CertificateFile ~/.ssh/%r-cert.pub
+  CertificateFile /certs/%h
+  ProxyCommand nc -x proxy:1080 %h %p
+Host jumper
+  ProxyJump behind
+  ProxyCommand nc %h %p
+`);
+    const [host] = await resolveChain(sshTarget('behind'), file);
+    expect(host).toMatchObject({
+      certificateFiles: [path.join(home, '.ssh/alice-cert.pub'), '/certs/behind.example'],
+      proxyCommand: 'nc -x proxy:1080 behind.example 22',
+    });
+    const chain = await resolveChain(sshTarget('jumper'), file);
+    expect(chain.map((h) => [h.alias, h.proxyCommand])).toEqual([
+      ['behind', 'nc -x proxy:1080 behind.example 22'],
+      ['jumper', undefined],
+    ]);
   });
 });
 

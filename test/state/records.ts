@@ -1,5 +1,5 @@
 // Server records for tests, valid unless a test overrides a field.
-import type { ServerRecord } from '../../electron/node/state/server-record.js';
+import type { ServerRecord } from '../../electron/core/state/server-record.js';
 
 export function serverRecord(name: string, overrides: Partial<ServerRecord> = {}): ServerRecord {
   return {

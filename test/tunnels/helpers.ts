@@ -4,8 +4,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startNetnsHost, type NetnsHost } from '../fixtures/netns-host.js';
-import { writeClientConfig, type ClientConfig } from '../fixtures/sshd.js';
+import { startNetnsHost, type NetnsHost } from '../../testkit/netns-host.js';
+import { writeClientConfig, type ClientConfig } from '../../testkit/sshd.js';
 import { closeTestPools } from '../ssh/test-pool.js';
 
 export { sleep };
@@ -91,8 +91,7 @@ export function farHostForThisFile(options: { jupyter?: boolean } = {}): () => {
   beforeAll(async () => {
     host = await startNetnsHost(options);
     if (typeof host === 'string') return;
-    config = await writeClientConfig([], { trust: true });
-    await host.addTo(config, 'far');
+    config = await writeClientConfig([{ alias: 'far', sshd: host.sshd }], { trust: true });
   });
   afterEach(closeTestPools);
   afterAll(async () => {

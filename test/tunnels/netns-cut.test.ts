@@ -7,8 +7,8 @@ import { expect, test } from 'vitest';
 import WebSocket from 'ws';
 import type { TunnelHealth } from '../../shared/api.js';
 import { SshHostSettings } from '../../shared/config.js';
-import { watchNetwork } from '../../electron/node/ssh/ssh-pool.js';
-import { sshTarget } from '../../electron/node/systems/ssh.js';
+import { watchNetwork } from '../../electron/core/ssh/ssh-pool.js';
+import { sshTarget } from '../../electron/core/ssh/ssh-target.js';
 import { testPool } from '../ssh/test-pool.js';
 import { farHostForThisFile, httpGet, secondsUntilWorks, sleep, until } from './helpers.js';
 

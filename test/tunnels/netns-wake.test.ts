@@ -2,9 +2,9 @@
 // finds the stale connection at once instead of waiting for keepalives, and while that host is down another host's
 // tunnels, in the same pool, go on at their usual speed and even reconnect.
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { SshError } from '../../electron/node/ssh/errors.js';
-import { startNetnsHost, type NetnsHost } from '../fixtures/netns-host.js';
-import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { SshError } from '../../electron/core/ssh/ssh-error.js';
+import { startNetnsHost, type NetnsHost } from '../../testkit/netns-host.js';
+import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { closeTestPools, testPool } from '../ssh/test-pool.js';
 import { echoServer, firstBytes, httpGet, secondsUntilWorks, sleep, until } from './helpers.js';
 
@@ -15,8 +15,8 @@ let config: ClientConfig;
 
 beforeAll(async () => {
   [host, nearSshd, web] = await Promise.all([startNetnsHost(), startSshd(), echoServer()]);
-  config = await writeClientConfig([{ alias: 'near', sshd: nearSshd }], { trust: true });
-  if (typeof host === 'object') await host.addTo(config, 'far');
+  const far = typeof host === 'object' ? [{ alias: 'far', sshd: host.sshd }] : [];
+  config = await writeClientConfig([{ alias: 'near', sshd: nearSshd }, ...far], { trust: true });
 });
 afterEach(closeTestPools);
 afterAll(async () => {

@@ -3,7 +3,7 @@
 // connection alone, and a login that needs the user stopping the retries.
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import type { TunnelHealth } from '../../shared/api.js';
-import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../fixtures/sshd.js';
+import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { closeTestPools, testPool } from '../ssh/test-pool.js';
 import { echoServer, httpGet, secondsUntilWorks, sleep, until } from './helpers.js';
 

@@ -1,6 +1,6 @@
 // The one interface the renderer talks through, whatever it runs in: Electron's preload (IPC) or a plain browser
 // (the local API over fetch and WebSocket). Views never know which.
-import type { HubEvent, MethodArgs, MethodName, MethodResult } from '../../../shared/api.js';
+import type { HubEvent, LogChunk, MethodArgs, MethodName, MethodResult } from '../../../shared/api.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
 
@@ -17,4 +17,9 @@ export interface Bridge {
    * by itself (e.g. a JupyterHub's login page).
    */
   openServer(name: string): Promise<{ note?: string }>;
+  /**
+   * Follows server NAME's log: its newest part first, then each piece as it grows. `failed` says why it cannot be
+   * followed (a server hubtray does not know). The returned function stops following.
+   */
+  followLog(name: string, listener: (chunk: LogChunk) => void, failed: (message: string) => void): () => void;
 }

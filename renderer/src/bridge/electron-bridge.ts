@@ -27,6 +27,20 @@ export function electronBridge(api: PreloadApi): Bridge {
       status('connected');
       return unsubscribe;
     },
+    followLog(name, listener, failed) {
+      return api.followLog(
+        name,
+        (event) => {
+          try {
+            const parsed = parseEvent(event);
+            if (parsed.event === 'log') listener(parsed.data);
+          } catch (error) {
+            console.warn(`hubtray: ignored a piece of a log: ${errorMessage(error)}`);
+          }
+        },
+        failed,
+      );
+    },
     async openServer(name) {
       const value = unwrap(await api.openServer(name)) as { note?: unknown } | null;
       return typeof value?.note === 'string' ? { note: value.note } : {};

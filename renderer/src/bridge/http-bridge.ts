@@ -1,18 +1,36 @@
 // The bridge in a plain browser: the local API that served this page. Calls are POSTs with the token as a Bearer
 // header; events come over one WebSocket (the token in its query, since browsers cannot set headers on one), which
-// is reopened with a capped backoff when it drops, e.g. while `hubtray serve` restarts.
-import { parseEvent, parseResult, type HubEvent } from '../../../shared/api.js';
+// is reopened with a capped backoff when it drops, e.g. while `hubtray serve` restarts. The token can be replaced
+// while the page runs (reauthenticate): calls use the new one at once, and the event stream reopens with it.
+import { parseEvent, parseResult, type HubEvent, type LogChunk } from '../../../shared/api.js';
+import { apiPaths, errorCodeOfClose } from '../../../shared/http.js';
 import type { Bridge, ConnectionStatus } from './bridge.js';
 import { errorMessage, toHubError } from './errors.js';
 
 const maxBackoffMs = 10_000;
 
-export function httpBridge(origin: string, token: string): Bridge {
-  const bridge: Bridge = {
+export interface HttpBridge extends Bridge {
+  /**
+   * Uses `token` from now on, and reopens every event stream with it at once, even one that gave up (unauthorized);
+   * a stream that is up is left alone when the token is the one it already has.
+   */
+  reauthenticate(token: string): void;
+}
+
+export function httpBridge(origin: string, initialToken: string): HttpBridge {
+  let token = initialToken;
+  const streams = new Set<{ reopen(force: boolean): void }>();
+  const bridge: HttpBridge = {
+    reauthenticate(next) {
+      const changed = next !== token;
+      token = next;
+      for (const stream of streams) stream.reopen(changed);
+    },
+
     async call(method, args) {
       let response: Response;
       try {
-        response = await fetch(`${origin}/api/call/${method}`, {
+        response = await fetch(`${origin}${apiPaths.call(method)}`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: JSON.stringify(args ?? {}),
@@ -28,15 +46,25 @@ export function httpBridge(origin: string, token: string): Bridge {
     },
 
     subscribe(listener, status) {
-      const url = `${origin.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(token)}`;
+      const url = () => `${origin.replace(/^http/, 'ws')}${apiPaths.events}?token=${encodeURIComponent(token)}`;
       // A refused upgrade shows the page no status, so a plain call tells whether the token is still good: it is not
-      // once hubtray was restarted, since every run makes a new one.
+      // once hubtray was started with --new-token.
       const tokenRefused = () =>
         bridge.call('pendingPrompts', {}).then(
           () => false,
           (error: unknown) => (error as { code?: string }).code === 'unauthorized',
         );
-      return reconnectingSocket(url, listener, status, tokenRefused);
+      const stream = reconnectingSocket(url, listener, status, tokenRefused);
+      streams.add(stream);
+      return () => {
+        streams.delete(stream);
+        stream.stop();
+      };
+    },
+
+    followLog(name, listener, failed) {
+      const url = () => `${origin.replace(/^http/, 'ws')}${apiPaths.followLog(name)}&token=${encodeURIComponent(token)}`;
+      return followingSocket(url, listener, failed);
     },
 
     openServer(name) {
@@ -61,25 +89,31 @@ export function httpBridge(origin: string, token: string): Bridge {
 }
 
 function reconnectingSocket(
-  url: string,
+  url: () => string,
   listener: (event: HubEvent) => void,
   status: (status: ConnectionStatus) => void,
   tokenRefused: () => Promise<boolean>,
-): () => void {
+): { reopen(force: boolean): void; stop(): void } {
   let socket: WebSocket | null = null;
   let retry: number | undefined;
   let failures = 0;
   let stopped = false;
+  // Each socket has its generation: what an older one reports once it has been replaced is ignored.
+  let generation = 0;
 
   const open = () => {
+    const mine = ++generation;
+    const current = () => !stopped && mine === generation;
     status('connecting');
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url());
     socket = ws;
     ws.onopen = () => {
+      if (!current()) return;
       failures = 0;
       status('connected');
     };
     ws.onmessage = (message) => {
+      if (!current()) return;
       try {
         listener(parseEvent(JSON.parse(String(message.data))));
       } catch (error) {
@@ -88,15 +122,59 @@ function reconnectingSocket(
       }
     };
     ws.onclose = () => {
-      if (stopped) return;
+      if (!current()) return;
       failures++;
       void tokenRefused().then((refused) => {
-        if (stopped) return;
+        if (!current()) return;
         if (refused) return status('unauthorized');
         status('disconnected');
         const delay = Math.min(maxBackoffMs, 500 * 2 ** Math.min(failures, 5)) * (0.75 + Math.random() / 2);
         retry = window.setTimeout(open, delay);
       });
+    };
+  };
+  open();
+  return {
+    reopen(force) {
+      if (stopped || (!force && socket?.readyState === WebSocket.OPEN)) return;
+      window.clearTimeout(retry);
+      failures = 0;
+      const old = socket;
+      open();
+      old?.close();
+    },
+    stop() {
+      stopped = true;
+      window.clearTimeout(retry);
+      socket?.close();
+    },
+  };
+}
+
+/**
+ * One server's log over its own WebSocket. A socket the hub refused (a server it does not know) is told through
+ * `failed`; one that dropped (the hub restarting) is opened again, and starts again with the log's newest part.
+ */
+function followingSocket(url: () => string, listener: (chunk: LogChunk) => void, failed: (message: string) => void): () => void {
+  let socket: WebSocket | null = null;
+  let retry: number | undefined;
+  let stopped = false;
+  const open = () => {
+    const ws = new WebSocket(url());
+    socket = ws;
+    ws.onmessage = (message) => {
+      if (stopped) return;
+      try {
+        const event = parseEvent(JSON.parse(String(message.data)));
+        if (event.event === 'log') listener(event.data);
+      } catch (error) {
+        console.warn(`hubtray: ignored a piece of a log: ${errorMessage(error)}`);
+      }
+    };
+    ws.onclose = (event) => {
+      if (stopped) return;
+      if (errorCodeOfClose(event.code)) return failed(event.reason || 'hubtray refused to follow this log');
+      retry = window.setTimeout(open, 2000);
     };
   };
   open();

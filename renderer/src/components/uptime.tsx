@@ -1,16 +1,7 @@
 // Clocks on a server: how long it has been up, and for a batch job how much of its walltime is left. Each ticks
 // once a second on its own, so only its text re-renders, not the list around it.
-import { useEffect, useState } from 'react';
 import { formatDuration } from '../lib/time.js';
-
-function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
-  }, []);
-  return now;
-}
+import { useNow } from '../lib/use-now.js';
 
 export function Uptime({ since }: { since: string }) {
   return <span className="uptime">up {formatDuration(useNow() - Date.parse(since))}</span>;

@@ -2,6 +2,7 @@
 // stand for. Each field is checked on its own with the same checkOptions the Hub runs, so the inline message is
 // exactly the error a start would get, shown next to the field that causes it.
 import { checkOptions, type FormField, type FormSchema, type UserOptions } from '../../../shared/forms.js';
+import { errorMessage } from '../../../shared/api.js';
 
 export type FieldValue = string | boolean | string[];
 export type FormValues = Record<string, FieldValue>;
@@ -42,7 +43,7 @@ export function checkValues(form: FormSchema, values: FormValues): CheckedValues
       options[field.name] = checkOptions({ fields: [field] }, { [field.name]: value })[field.name];
     } catch (error) {
       // The Hub's message starts with the field's label, which the inline message sits right under.
-      errors[field.name] = (error as Error).message.replace(`${field.label ?? field.name}: `, '');
+      errors[field.name] = errorMessage(error).replace(`${field.label ?? field.name}: `, '');
     }
   }
   return { options, errors };

@@ -49,6 +49,15 @@ export function navigate(route: Route): void {
   window.location.hash = href(route);
 }
 
+/**
+ * Leaves a server's own page for the list once that server is gone (forgotten): only if the person is still on it,
+ * since the answer may come after they went elsewhere.
+ */
+export function leaveServerPage(name: string): void {
+  const route = parseRoute(window.location.hash);
+  if (route.view === 'server' && route.name === name) navigate({ view: 'servers' });
+}
+
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {

@@ -1,65 +1,28 @@
 // The systems editor's model: a system's settings as the fields a person fills in, and back. The settings people
-// change most get a field of their own; everything else a kind accepts stays editable as JSON, so nothing in
+// change most get a field of their own (each kind names them, shared/kinds/); everything else a kind accepts stays editable as JSON, so nothing in
 // config.json is out of reach or lost by an edit. Drafts are checked with config.json's own schema.
-import { SystemName } from '../../../shared/api.js';
+import { errorMessage, SystemName } from '../../../shared/api.js';
 import { SystemConfig } from '../../../shared/config.js';
+import type { EditorField } from '../../../shared/kinds/kind.js';
+import { kindDescriptor, systemKinds } from '../../../shared/kinds/registry.js';
+import { plainLabel } from '../../../shared/kinds/setting-name.js';
 import { joinWords, splitWords } from './words.js';
+import { fieldMessage, issueInWords, issuePath } from '../../../shared/zod-words.js';
 
-export interface DraftField {
-  key: string;
-  label: string;
-  type: 'text' | 'number' | 'words';
-  help: string;
-  placeholder?: string;
+/** The kinds the editor offers for adding, in the registry's order; every kind's fields, for editing. */
+export const addableKinds = systemKinds.filter((k) => k.add !== null);
+
+function editorFields(kind: string): readonly EditorField[] {
+  return kindDescriptor(kind)?.editorFields ?? [];
 }
 
-const shellFields: DraftField[] = [
-  {
-    key: 'cmd',
-    label: 'Jupyter command',
-    type: 'words',
-    placeholder: 'jupyter lab',
-    help: 'What starts Jupyter there. Use the full path when it is not on the PATH of a non-login shell, e.g. /opt/conda/bin/jupyter lab.',
-  },
-  { key: 'args', label: 'Extra arguments', type: 'words', placeholder: '--ServerApp.shutdown_no_activity_timeout=3600', help: 'Added after the command. Quote an argument that holds spaces.' },
-  { key: 'notebook_dir', label: 'Notebook folder', type: 'text', placeholder: '~', help: 'Where Jupyter opens. {username} is replaced by the user name.' },
-  { key: 'start_timeout', label: 'Start timeout (seconds)', type: 'number', placeholder: '60', help: 'How long a start may take before it is given up and cleaned up.' },
-];
-
-const sshFields: DraftField[] = [
-  { key: 'host', label: 'Host', type: 'text', placeholder: 'cluster.example.org', help: 'A host name, or an alias from ~/.ssh/config (its HostName, User, Port, IdentityFile and ProxyJump apply).' },
-  { key: 'user', label: 'User', type: 'text', placeholder: 'from ~/.ssh/config, else your login name', help: '' },
-  { key: 'port', label: 'Port', type: 'number', placeholder: '22', help: '' },
-  { key: 'identity_file', label: 'Key file', type: 'text', placeholder: '~/.ssh/id_ed25519', help: 'Leave empty to use ssh-agent and ~/.ssh/config. A passphrase, password or 2FA code is asked for when needed.' },
-];
-
-const jupyterhubFields: DraftField[] = [
-  {
-    key: 'hub_url',
-    label: 'Hub URL',
-    type: 'text',
-    placeholder: 'https://hub.example.org/',
-    help: 'The JupyterHub you log in to in the browser. The first start asks for your hub user name and password once; hubtray creates an API token with them and keeps it in the keychain.',
-  },
-  {
-    key: 'user',
-    label: 'Hub user',
-    type: 'text',
-    placeholder: 'you',
-    help: 'Leave empty to start your own servers. Name another user only when you log in as a hub admin: your token then starts servers for them.',
-  },
-];
-
-/** The kinds offered for adding, in this order, each with the settings that get a field of their own. */
-export const kinds: Record<string, { label: string; add: string; fields: DraftField[] }> = {
-  ssh: { label: 'SSH host', add: 'an SSH host', fields: [...sshFields, ...shellFields] },
-  slurm: { label: 'Slurm cluster', add: 'a Slurm cluster', fields: [...sshFields, ...shellFields] },
-  jupyterhub: { label: 'JupyterHub', add: 'a JupyterHub', fields: jupyterhubFields },
-  local: { label: 'This computer', add: 'this computer', fields: shellFields },
-};
-
 export function kindLabel(kind: string): string {
-  return kinds[kind]?.label ?? kind;
+  return kindDescriptor(kind)?.label ?? kind;
+}
+
+/** "an SSH host", for the editor's title. */
+export function kindToAdd(kind: string): string {
+  return kindDescriptor(kind)?.add ?? `a ${kindLabel(kind)} system`;
 }
 
 export interface Draft {
@@ -73,7 +36,7 @@ export interface Draft {
 
 export function draftFrom(name: string, settings: Record<string, unknown>): Draft {
   const kind = typeof settings.kind === 'string' ? settings.kind : 'ssh';
-  const own = kinds[kind]?.fields ?? [];
+  const own = editorFields(kind);
   const fields: Record<string, string> = {};
   for (const field of own) fields[field.key] = fieldText(field, settings[field.key]);
   const rest = Object.fromEntries(Object.entries(settings).filter(([key]) => key !== 'kind' && key !== 'description' && !own.some((f) => f.key === key)));
@@ -86,7 +49,7 @@ export function draftFrom(name: string, settings: Record<string, unknown>): Draf
   };
 }
 
-function fieldText(field: DraftField, value: unknown): string {
+function fieldText(field: EditorField, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (field.type === 'words') return joinWords(Array.isArray(value) ? value.map(String) : [String(value)]);
   return String(value);
@@ -105,7 +68,7 @@ export function checkDraft(draft: Draft, taken: readonly string[]): CheckedDraft
   if (!name.success) errors.name = name.error.issues[0]?.message ?? 'invalid name';
   else if (taken.includes(draft.name)) errors.name = `a system named "${draft.name}" already exists`;
 
-  const own = kinds[draft.kind]?.fields ?? [];
+  const own = editorFields(draft.kind);
   let advanced: Record<string, unknown> = {};
   if (draft.advanced.trim() !== '') {
     try {
@@ -115,7 +78,7 @@ export function checkDraft(draft: Draft, taken: readonly string[]): CheckedDraft
       const duplicate = Object.keys(advanced).find((key) => key === 'kind' || key === 'description' || own.some((f) => f.key === key));
       if (duplicate) errors.advanced = `"${duplicate}" has its own field above; remove it here`;
     } catch (error) {
-      errors.advanced = `not valid JSON: ${(error as Error).message}`;
+      errors.advanced = `not valid JSON: ${errorMessage(error)}`;
     }
   }
 
@@ -130,10 +93,11 @@ export function checkDraft(draft: Draft, taken: readonly string[]): CheckedDraft
   const checked = SystemConfig.safeParse(settings);
   if (!checked.success) {
     for (const issue of checked.error.issues) {
-      const [key, ...rest] = issue.path.map(String);
-      const where = key !== undefined && own.some((f) => f.key === key) ? key : 'advanced';
-      const message = where === 'advanced' && key !== undefined ? `${[key, ...rest].join('.')}: ${issue.message}` : issue.message;
-      errors[where] ??= message;
+      const key = issue.path.length > 0 ? String(issue.path[0]) : undefined;
+      const field = own.find((f) => f.key === key);
+      // Under its own field the sentence is about the field's label ("Port must be …"); in the JSON, about the path.
+      const message = field ? fieldMessage(issue, plainLabel(field)) : issueInWords(issue, issuePath(issue.path) || undefined);
+      errors[field ? field.key : 'advanced'] ??= message;
     }
   }
   return { settings: Object.keys(errors).length === 0 ? settings : null, errors };

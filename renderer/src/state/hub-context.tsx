@@ -1,6 +1,7 @@
 // The Hub's state for React: one subscription for the whole page, shared through context. Each (re)subscription
-// starts with every current server as a `server` event; systems and waiting prompts are fetched once per
-// connection. From then on events keep everything current.
+// starts with every current server as a `server` event; systems, waiting prompts and the list of servers (to drop
+// those that went while the page had lost contact) are fetched once per connection. From then on events keep
+// everything current.
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, type ReactNode } from 'react';
 import type { Bridge } from '../bridge/bridge.js';
 import { errorMessage } from '../bridge/errors.js';
@@ -23,10 +24,15 @@ export function HubProvider({ bridge, children }: { bridge: Bridge; children: Re
     let current = true;
     const refresh = async () => {
       try {
-        const [systems, prompts] = await Promise.all([bridge.call('listSystems', {}), bridge.call('pendingPrompts', {})]);
+        const [systems, prompts, servers] = await Promise.all([
+          bridge.call('listSystems', {}),
+          bridge.call('pendingPrompts', {}),
+          bridge.call('listServers', {}),
+        ]);
         if (!current) return;
         dispatch({ type: 'systems', systems });
         dispatch({ type: 'prompts', prompts });
+        dispatch({ type: 'listed', names: servers.map((s) => s.name) });
       } catch (error) {
         if (current) dispatch({ type: 'notice', level: 'error', message: `Could not load hubtray's state: ${errorMessage(error)}` });
       }

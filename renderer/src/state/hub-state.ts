@@ -14,13 +14,29 @@ export interface HubState {
   servers: Record<string, ServerInfo>;
   /** When each batch job's walltime ends, by this clock: a server event's walltime left counts from its arrival. */
   walltimeEnds: Record<string, number>;
+  /** When the idle culler stops each server it has warned about, by this clock; the window's banner counts down to it. */
+  cullEnds: Record<string, number>;
   /** null until first loaded. */
   systems: SystemInfo[] | null;
   prompts: Prompt[];
   notices: Notice[];
+  /**
+   * Servers known from before the latest (re)connection that nothing has confirmed since: the stream's snapshot
+   * confirms those that still exist, and the listing that follows the connection ('listed') drops the others (e.g.
+   * dismissed from the CLI while this page had lost contact).
+   */
+  unconfirmed: string[];
 }
 
-export const initialState: HubState = { connection: 'connecting', servers: {}, walltimeEnds: {}, systems: null, prompts: [], notices: [] };
+export const initialState: HubState = { connection: 'connecting', servers: {}, walltimeEnds: {}, cullEnds: {}, systems: null, prompts: [], notices: [], unconfirmed: [] };
+
+/**
+ * Whether what the page shows of the servers is current: only while the event stream is up. Otherwise it is what
+ * was last heard, and the views show it as unknown, with its actions disabled.
+ */
+export function hubReachable(state: HubState): boolean {
+  return state.connection === 'connected';
+}
 
 const maxNotices = 5;
 let nextNoticeId = 1;
@@ -29,6 +45,8 @@ export type Action =
   /** `at`: when the event arrived (Date.now()). */
   | { type: 'event'; event: HubEvent; at: number }
   | { type: 'connection'; status: ConnectionStatus }
+  /** The servers the Hub listed after a (re)connection. */
+  | { type: 'listed'; names: string[] }
   | { type: 'systems'; systems: SystemInfo[] }
   | { type: 'prompts'; prompts: Prompt[] }
   | { type: 'notice'; level: Notice['level']; message: string }
@@ -39,7 +57,16 @@ export function reduce(state: HubState, action: Action): HubState {
     case 'event':
       return applyEvent(state, action.event, action.at);
     case 'connection':
-      return { ...state, connection: action.status };
+      return action.status === 'connected' && state.connection !== 'connected'
+        ? { ...state, connection: action.status, unconfirmed: Object.keys(state.servers) }
+        : { ...state, connection: action.status };
+    case 'listed': {
+      const listed = new Set(action.names);
+      const gone = new Set(state.unconfirmed.filter((name) => !listed.has(name)));
+      if (gone.size === 0) return state.unconfirmed.length === 0 ? state : { ...state, unconfirmed: [] };
+      const keep = <T,>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([name]) => !gone.has(name)));
+      return { ...state, servers: keep(state.servers), walltimeEnds: keep(state.walltimeEnds), cullEnds: keep(state.cullEnds), unconfirmed: [] };
+    }
     case 'systems':
       return { ...state, systems: action.systems };
     case 'prompts': {
@@ -57,15 +84,18 @@ export function reduce(state: HubState, action: Action): HubState {
 function applyEvent(state: HubState, event: HubEvent, at: number): HubState {
   switch (event.event) {
     case 'server': {
-      const { name, walltimeLeftSeconds } = event.data;
+      const { name, walltimeLeftSeconds, cullInSeconds } = event.data;
       const { [name]: _previous, ...walltimeEnds } = state.walltimeEnds;
       if (walltimeLeftSeconds !== undefined) walltimeEnds[name] = at + walltimeLeftSeconds * 1000;
-      return { ...state, servers: { ...state.servers, [name]: event.data }, walltimeEnds };
+      const { [name]: _warned, ...cullEnds } = state.cullEnds;
+      if (cullInSeconds !== undefined) cullEnds[name] = at + cullInSeconds * 1000;
+      return { ...state, servers: { ...state.servers, [name]: event.data }, walltimeEnds, cullEnds, unconfirmed: without(state.unconfirmed, name) };
     }
     case 'forgotten': {
       const { [event.data.name]: _server, ...servers } = state.servers;
       const { [event.data.name]: _end, ...walltimeEnds } = state.walltimeEnds;
-      return { ...state, servers, walltimeEnds };
+      const { [event.data.name]: _cull, ...cullEnds } = state.cullEnds;
+      return { ...state, servers, walltimeEnds, cullEnds, unconfirmed: without(state.unconfirmed, event.data.name) };
     }
     case 'progress': {
       const server = state.servers[event.data.name];
@@ -83,11 +113,21 @@ function applyEvent(state: HubState, event: HubEvent, at: number): HubState {
     case 'systems':
       return { ...state, systems: event.data };
     case 'notice':
+      // The idle culler's warning is the banner of its server (views/notices.tsx), there as long as the cull is due.
+      if (event.data.topic === 'cull') return state;
       return reduce(state, { type: 'notice', level: event.data.level, message: event.data.message });
+    case 'log':
+      // Only a log view that follows a server hears of its log (see views/server-logs.tsx).
+      return state;
   }
 }
 
-const activeStatuses: ReadonlySet<ServerInfo['status']> = new Set(['starting', 'running', 'stopping']);
+function without(names: string[], name: string): string[] {
+  return names.includes(name) ? names.filter((n) => n !== name) : names;
+}
+
+// A lost server may still run: it stays with the active ones, where Stop is.
+const activeStatuses: ReadonlySet<ServerInfo['status']> = new Set(['starting', 'running', 'stopping', 'lost']);
 
 export function isActive(server: ServerInfo): boolean {
   return activeStatuses.has(server.status);

@@ -1,15 +1,19 @@
 // What can be done with a server, wherever it is shown (its card, its page): Cancel while it starts, Open and Stop
-// while it runs, Start again or Dismiss once it has ended. A button stays in place, disabled, while its request is under way,
-// so nothing shifts under the pointer.
+// while it runs (Stop asks first when kernels are busy: stop-button.tsx), Re-check, Stop or Forget while it is lost, Start again or Dismiss once it has ended. A button stays in place, disabled, while its request is under way,
+// so nothing shifts under the pointer. Every button is disabled while hubtray cannot be reached: the state it would act
+// on is not known.
 import { useState } from 'react';
 import type { ServerInfo } from '../../../shared/api.js';
-import { navigate } from '../lib/route.js';
-import { isActive } from '../state/hub-state.js';
+import { leaveServerPage, navigate } from '../lib/route.js';
+import { hubReachable, isActive } from '../state/hub-state.js';
 import { useHub } from '../state/hub-context.js';
+import { StopButton } from './stop-button.js';
 
 export function ServerActions({ server }: { server: ServerInfo }) {
-  const { bridge, report, dispatch } = useHub();
+  const { bridge, report, dispatch, state } = useHub();
   const [busy, setBusy] = useState<string | null>(null);
+  // Nothing can be asked of hubtray while it cannot be reached, and what was last heard may be out of date.
+  const blocked = busy !== null || !hubReachable(state);
   const run = (action: string, work: () => Promise<unknown>) => {
     setBusy(action);
     work()
@@ -23,7 +27,7 @@ export function ServerActions({ server }: { server: ServerInfo }) {
       <div className="actions">
         <button
           type="button"
-          disabled={busy !== null}
+          disabled={blocked}
           aria-label={`Start ${name} again`}
           onClick={() =>
             run('start', async () => {
@@ -36,13 +40,13 @@ export function ServerActions({ server }: { server: ServerInfo }) {
         </button>
         <button
           type="button"
-          disabled={busy !== null}
+          disabled={blocked}
           aria-label={`Dismiss ${name}`}
           title="Remove it from the list; its system and options stay"
           onClick={() =>
             run('forget', async () => {
               await bridge.call('forget', { name });
-              navigate({ view: 'servers' });
+              leaveServerPage(name);
             })
           }
         >
@@ -54,8 +58,33 @@ export function ServerActions({ server }: { server: ServerInfo }) {
   if (server.status === 'starting') {
     return (
       <div className="actions">
-        <button type="button" disabled={busy !== null} aria-label={`Cancel the start of ${name}`} onClick={() => run('cancel', () => bridge.call('cancel', { name }))}>
+        <button type="button" disabled={blocked} aria-label={`Cancel the start of ${name}`} onClick={() => run('cancel', () => bridge.call('cancel', { name }))}>
           Cancel
+        </button>
+      </div>
+    );
+  }
+  if (server.status === 'lost') {
+    // It may run on, unseen: check again, stop it by everything hubtray knows of it, or give up on it.
+    return (
+      <div className="actions">
+        <button type="button" disabled={blocked} aria-label={`Check ${name} again`} onClick={() => run('recheck', () => bridge.call('recheck', { name }))}>
+          {busy === 'recheck' ? 'Checking…' : 'Re-check'}
+        </button>
+        <StopButton server={server} disabled={blocked} busy={busy === 'stop'} run={(work) => run('stop', work)} />
+        <button
+          type="button"
+          disabled={blocked}
+          aria-label={`Forget ${name}`}
+          title="Remove it from the list; if it still runs somewhere, it is left running"
+          onClick={() =>
+            run('forget', async () => {
+              await bridge.call('forget', { name });
+              leaveServerPage(name);
+            })
+          }
+        >
+          Forget
         </button>
       </div>
     );
@@ -66,7 +95,7 @@ export function ServerActions({ server }: { server: ServerInfo }) {
       <button
         type="button"
         className="primary"
-        disabled={!reachable || busy !== null}
+        disabled={!reachable || blocked}
         aria-label={`Open ${name} in the browser`}
         // Called synchronously from the click: see Bridge.openServer.
         onClick={() =>
@@ -75,9 +104,7 @@ export function ServerActions({ server }: { server: ServerInfo }) {
       >
         Open
       </button>
-      <button type="button" disabled={server.status === 'stopping' || busy !== null} aria-label={`Stop ${name}`} onClick={() => run('stop', () => bridge.call('stop', { name }))}>
-        {server.status === 'stopping' || busy === 'stop' ? 'Stopping…' : 'Stop'}
-      </button>
+      <StopButton server={server} disabled={blocked} busy={busy === 'stop'} run={(work) => run('stop', work)} />
     </div>
   );
 }

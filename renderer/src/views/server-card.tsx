@@ -1,31 +1,44 @@
-// One server in the list: name, system, status, uptime, tunnel health, the start's progress or the reason it
-// ended, and its actions. Every line has a fixed height, so streaming events never move the cards around.
+// One server in the list: name, system, status, its times, tunnel health, the start's progress and what it waits
+// for, or the cause of its end, and its actions. Every line has a fixed height, so streaming events never move the cards around. While
+// hubtray cannot be reached, the card is greyed, says so in place of its status line, and its actions are disabled.
 import type { ServerInfo } from '../../../shared/api.js';
+import { HubUnreachable, unknownClass } from '../components/hub-unreachable.js';
 import { Progress } from '../components/progress.js';
+import { StepClock } from '../components/start-clock.js';
 import { StatusChip } from '../components/status-chip.js';
 import { href } from '../lib/route.js';
+import { useHub } from '../state/hub-context.js';
+import { hubReachable } from '../state/hub-state.js';
 import { ServerActions } from './server-actions.js';
 import { ServerMeta } from './server-meta.js';
+import { CardReason } from './server-reason.js';
 
 export function ServerCard({ server }: { server: ServerInfo }) {
-  const last = server.events.at(-1);
+  const { state } = useHub();
+  const unknown = !hubReachable(state);
   return (
-    <li className="card server-card" data-server={server.name} aria-label={`${server.name} on ${server.system}, ${server.status}`}>
+    <li
+      className={`card server-card${unknown ? ` ${unknownClass}` : ''}`}
+      data-server={server.name}
+      aria-label={`${server.name} on ${server.system}, ${unknown ? 'state unknown' : server.status}`}
+    >
       <div className="card-head">
         <h3>
           <a href={href({ view: 'server', name: server.name })}>{server.name}</a>
         </h3>
-        <StatusChip server={server} />
+        <StatusChip server={server} unknown={unknown} />
         <ServerActions server={server} />
       </div>
-      <ServerMeta server={server} />
+      {unknown ? <HubUnreachable connection={state.connection} /> : <ServerMeta server={server} />}
       {server.status === 'starting' ? (
         <div className="card-detail">
           <Progress value={server.progress} label={`Start of ${server.name}`} />
-          <p className="last-message">{last?.message ?? 'Waiting…'}</p>
+          <p className="last-message">
+            <StepClock events={server.events} />
+          </p>
         </div>
-      ) : server.reason && server.status !== 'running' ? (
-        <p className={`card-detail reason${server.status === 'failed' ? ' reason-failed' : ''}`}>{server.reason}</p>
+      ) : server.status !== 'running' ? (
+        <CardReason server={server} />
       ) : null}
       <a className="details-link" href={href({ view: 'server', name: server.name })}>
         Progress and logs<span className="visually-hidden"> of {server.name}</span>

@@ -1,6 +1,8 @@
-// One server's page: what the start is doing (bar and event log), why it failed, and its log.
+// One server's page: what the start is doing and waits for (bar, clocks, event log), why it failed, and its log
+// once something was launched that has one (a start that failed before has only its reason).
 import type { ServerInfo } from '../../../shared/api.js';
 import { Progress } from '../components/progress.js';
+import { StepClock } from '../components/start-clock.js';
 import { StatusChip } from '../components/status-chip.js';
 import { href } from '../lib/route.js';
 import { useHub } from '../state/hub-context.js';
@@ -8,6 +10,7 @@ import { EventLog } from './event-log.js';
 import { ServerActions } from './server-actions.js';
 import { ServerLogs } from './server-logs.js';
 import { ServerMeta } from './server-meta.js';
+import { ServerReason } from './server-reason.js';
 
 export function ServerDetail({ name }: { name: string }) {
   const { state } = useHub();
@@ -33,7 +36,12 @@ export function ServerDetail({ name }: { name: string }) {
       </div>
       <ServerMeta server={server} />
       <Progress value={server.progress} label={`Start of ${server.name}`} />
-      {server.reason ? <p className={server.status === 'failed' ? 'alert alert-error' : 'alert'}>{server.reason}</p> : null}
+      {server.status === 'starting' ? (
+        <p className="last-message">
+          <StepClock events={server.events} />
+        </p>
+      ) : null}
+      <ServerReason server={server} />
       {Object.keys(server.userOptions).length > 0 ? (
         <p className="options-summary">
           Options:{' '}
@@ -44,7 +52,7 @@ export function ServerDetail({ name }: { name: string }) {
       ) : null}
       <h3>Events</h3>
       <EventLog events={server.events} />
-      <ServerLogs name={server.name} />
+      {server.logAvailable ? <ServerLogs name={server.name} /> : null}
     </section>
   );
 }

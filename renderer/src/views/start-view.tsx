@@ -2,10 +2,13 @@
 // server, and start. The view then follows the start on the server's own page.
 import { useEffect, useMemo, useState } from 'react';
 import { ServerName, type SystemInfo } from '../../../shared/api.js';
+import { ErrorAlert } from '../components/error-alert.js';
 import { Field } from '../components/field.js';
 import { errorMessage } from '../bridge/errors.js';
 import { checkValues, initialValues, type FormValues } from '../lib/form-values.js';
+import { moveRadioFocus } from '../lib/radio-keys.js';
 import { href, navigate } from '../lib/route.js';
+import { lastUsedSystem, systemUse, type SystemUse } from '../lib/system-use.js';
 import { useHub } from '../state/hub-context.js';
 import { OptionsForm } from './options-form.js';
 import { Presets } from './presets.js';
@@ -28,16 +31,23 @@ export function StartView({ systemName }: { systemName?: string }) {
       </section>
     );
   }
-  const system = systems.find((s) => s.name === systemName) ?? (systems.length === 1 ? systems[0] : undefined);
+  const servers = Object.values(state.servers);
+  // No system in the address: the one used last, as a person usually starts again where they started before.
+  const wanted = systemName ?? lastUsedSystem(servers);
+  const system = systems.find((s) => s.name === wanted) ?? (systems.length === 1 ? systems[0] : undefined);
   return (
     <section className="view" aria-labelledby="start-title">
       <h2 id="start-title">Start a server</h2>
-      <fieldset className="system-picker">
+      {/* Arrow keys look through the systems; Space or a click opens one (see lib/radio-keys.ts). */}
+      <fieldset className="system-picker" onKeyDown={moveRadioFocus}>
         <legend>System</legend>
         {systems.map((s) => (
           <label key={s.name} className={s === system ? 'system-option selected' : 'system-option'}>
             <input type="radio" name="system" value={s.name} checked={s === system} onChange={() => navigate({ view: 'start', system: s.name })} />
-            <span className="system-name">{s.name}</span>
+            <span className="system-title">
+              <span className="system-name">{s.name}</span>
+              <SystemUseNote use={systemUse(servers, s.name)} />
+            </span>
             <span className="help">{s.description}</span>
           </label>
         ))}
@@ -47,6 +57,12 @@ export function StartView({ systemName }: { systemName?: string }) {
       {system ? <StartForm key={[system.name, ...system.form.fields.map((f) => `${f.name}:${f.type}`)].join('\n')} system={system} /> : <p className="help">Choose where to start JupyterLab.</p>}
     </section>
   );
+}
+
+function SystemUseNote({ use }: { use: SystemUse }) {
+  if (use.active > 0) return <span className="chip chip-running system-use">{use.active === 1 ? 'has 1 server' : `has ${use.active} servers`}</span>;
+  if (use.failedLast) return <span className="chip chip-failed system-use">failed last time</span>;
+  return null;
 }
 
 function StartForm({ system }: { system: SystemInfo }) {
@@ -88,12 +104,9 @@ function StartForm({ system }: { system: SystemInfo }) {
       <Field label="Server name (optional)" help="Leave empty for a name made from the system's." error={nameError}>
         {(control) => <input {...control} type="text" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}
       </Field>
-      {error ? (
-        <p className="alert alert-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
+      {error ? <ErrorAlert text={error} /> : null}
+      {/* Stays at the window's bottom edge while the form scrolls: the Start is never a scroll away. */}
+      <div className="form-actions sticky-actions">
         <button type="submit" className="primary" disabled={!valid || starting}>
           {starting ? 'Starting…' : `Start on ${system.name}`}
         </button>

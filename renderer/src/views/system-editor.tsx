@@ -1,10 +1,11 @@
 // Adding or editing one system. Fields are checked as they are typed with config.json's own schema; "Test
 // connection" tries the settings as they are, before they are saved; Save writes config.json and the Hub applies it.
-import { useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { ConnectionReport } from '../../../shared/api.js';
 import { Field } from '../components/field.js';
 import { errorMessage } from '../bridge/errors.js';
-import { checkDraft, draftFrom, kinds, type Draft } from '../lib/system-draft.js';
+import { checkDraft, draftFrom, kindToAdd, type Draft } from '../lib/system-draft.js';
+import { kindDescriptor } from '../../../shared/kinds/registry.js';
 import { href, navigate } from '../lib/route.js';
 import { useHub } from '../state/hub-context.js';
 import { useSystemSettings } from './systems-view.js';
@@ -47,7 +48,9 @@ function EditorForm({ initial, editing, taken }: EditorFormProps) {
     setDraft((d) => ({ ...d, ...patch }));
     setTouched((t) => new Set([...t, key]));
   };
-  const fields = kinds[draft.kind]?.fields ?? [];
+  const fields = kindDescriptor(draft.kind)?.editorFields ?? [];
+  const aliases = useSshAliases(fields.some((f) => f.key === 'host'));
+  const aliasList = useId();
 
   const save = () => {
     setTouched(new Set(['*']));
@@ -74,7 +77,7 @@ function EditorForm({ initial, editing, taken }: EditorFormProps) {
       <p className="breadcrumb">
         <a href={href({ view: 'systems' })}>Systems</a> ›
       </p>
-      <h2 id="editor-title">{editing !== undefined ? `Edit ${editing}` : `Add ${kinds[draft.kind]?.add ?? `a ${draft.kind} system`}`}</h2>
+      <h2 id="editor-title">{editing !== undefined ? `Edit ${editing}` : `Add ${kindToAdd(draft.kind)}`}</h2>
       <form
         className="editor-form"
         noValidate
@@ -96,6 +99,8 @@ function EditorForm({ initial, editing, taken }: EditorFormProps) {
                 {...control}
                 type={field.type === 'number' ? 'number' : 'text'}
                 placeholder={field.placeholder}
+                list={field.key === 'host' && aliases.length > 0 ? aliasList : undefined}
+                autoComplete={field.key === 'host' ? 'off' : undefined}
                 value={draft.fields[field.key] ?? ''}
                 spellCheck={false}
                 onChange={(e) => update(field.key, { fields: { ...draft.fields, [field.key]: e.target.value } })}
@@ -103,6 +108,13 @@ function EditorForm({ initial, editing, taken }: EditorFormProps) {
             )}
           </Field>
         ))}
+        {aliases.length > 0 ? (
+          <datalist id={aliasList} data-testid="ssh-aliases">
+            {aliases.map((alias) => (
+              <option key={alias} value={alias} />
+            ))}
+          </datalist>
+        ) : null}
         <details className="advanced" open={Boolean(shown('advanced')) || undefined}>
           <summary>Advanced settings (JSON)</summary>
           <Field
@@ -137,4 +149,25 @@ function EditorForm({ initial, editing, taken }: EditorFormProps) {
       </form>
     </section>
   );
+}
+
+/** The Host aliases of the user's ssh config, offered in the Host field as VS Code offers them; none if they cannot be read. */
+function useSshAliases(wanted: boolean): string[] {
+  const { bridge } = useHub();
+  const [aliases, setAliases] = useState<string[]>([]);
+  useEffect(() => {
+    if (!wanted) return;
+    let current = true;
+    bridge.call('sshHostAliases', {}).then(
+      (found) => {
+        if (current) setAliases(found);
+      },
+      // A hub that cannot list them (or an older one) leaves the field a plain text field.
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [bridge, wanted]);
+  return wanted ? aliases : [];
 }

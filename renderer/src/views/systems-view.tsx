@@ -2,9 +2,11 @@
 // re-read the file after a hand edit.
 import { useEffect, useState } from 'react';
 import type { SystemSettings } from '../../../shared/api.js';
+import { ErrorAlert } from '../components/error-alert.js';
 import { errorMessage } from '../bridge/errors.js';
-import { kindLabel, kinds } from '../lib/system-draft.js';
+import { addableKinds, kindLabel } from '../lib/system-draft.js';
 import { href } from '../lib/route.js';
+import { addressText } from '../lib/system-use.js';
 import { useHub } from '../state/hub-context.js';
 
 export function useSystemSettings(): { settings: SystemSettings | null; error: string | null } {
@@ -44,13 +46,13 @@ export function SystemsView() {
         <h2 id="systems-title">Systems</h2>
       </div>
       <nav className="actions add-system" aria-label="Add a system">
-        {Object.entries(kinds).map(([kind, { add }], index) => (
+        {addableKinds.map(({ kind, add }, index) => (
           <a key={kind} className={index === 0 ? 'button primary' : 'button'} href={href({ view: 'add-system', kind })}>
             Add {add}
           </a>
         ))}
       </nav>
-      {error ? <p className="alert alert-error">{error}</p> : null}
+      {error ? <ErrorAlert text={error} /> : null}
       <ul className="cards" aria-label="Systems">
         {(state.systems ?? []).map((system) => (
           <li key={system.name} className="card system-card" data-system={system.name}>
@@ -71,6 +73,11 @@ export function SystemsView() {
               </div>
             </div>
             <p className="meta">{system.description}</p>
+            {system.address ? (
+              <p className="meta system-address" title="Where its SSH login goes, as your ssh config resolves it">
+                {addressText(system.address)}
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>

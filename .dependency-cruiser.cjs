@@ -1,0 +1,113 @@
+// The layering rules, checked by `npm run lint:layers` (part of `npm test`) and by test/architecture/layering.test.ts.
+// Each rule says why it exists; a broken one names itself and both files. See CONTRIBUTING.md, "Layers".
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'shared-is-neutral',
+      comment: 'shared/ runs in the renderer, the preload and Node alike: it imports only shared/ and zod.',
+      severity: 'error',
+      from: { path: '^shared/' },
+      to: { pathNot: ['^shared/', '(^|/)node_modules/zod/'] },
+    },
+    {
+      name: 'renderer-only-shared',
+      comment: 'The renderer reaches the Hub only through its bridge and the contract in shared/; no Node, no electron.',
+      severity: 'error',
+      from: { path: '^renderer/' },
+      to: { path: ['^(electron|test|bench|testkit|build)/', '(^|/)node_modules/electron/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'renderer-no-node',
+      comment: 'The renderer runs in a sandboxed window or a browser: no Node built-ins.',
+      severity: 'error',
+      from: { path: '^renderer/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'core-never-electron',
+      comment: 'electron/core is the headless Hub that `hubtray serve` and the tests run: never electron, never the shell.',
+      severity: 'error',
+      from: { path: '^electron/core/' },
+      to: { path: ['^electron/shell/', '(^|/)node_modules/electron/', '^electron$'] },
+    },
+    {
+      name: 'only-the-shell-imports-electron',
+      comment: 'Electron is the thin shell around the Hub; everything else must run without it.',
+      severity: 'error',
+      from: { pathNot: '^electron/shell/' },
+      to: { path: ['(^|/)node_modules/electron/', '^electron$'] },
+    },
+    {
+      name: 'kinds-stay-apart',
+      comment: 'A kind never imports another kind: what two kinds need moves down into a mechanism room (batch/, net/, shell-spawner/ ...).',
+      severity: 'error',
+      from: { path: '^electron/core/kinds/([^/]+)/' },
+      to: { path: '^electron/core/kinds/', pathNot: ['^electron/core/kinds/$1/'] },
+    },
+    {
+      name: 'kinds-below-the-hub',
+      comment: 'A kind is driven by the Hub and never reaches up to it, to the faces or to the CLI.',
+      severity: 'error',
+      from: { path: '^electron/core/kinds/' },
+      to: { path: '^electron/(core/(hub|serving|api-server|api-client|cli|boundary)/|shell/)' },
+    },
+    {
+      name: 'rooms-below-the-kinds',
+      comment: 'The mechanism rooms serve the kinds and the Hub; only the Hub (through kinds/registry.ts) knows the kinds.',
+      severity: 'error',
+      from: { path: '^electron/core/', pathNot: '^electron/core/(hub|serving|kinds|cli)/' },
+      to: { path: '^electron/core/kinds/' },
+    },
+    {
+      name: 'faces-meet-through-shared',
+      comment: 'The API client and the Electron shell are faces of the Hub; they never import the API server, which is another face.',
+      severity: 'error',
+      from: { path: '^electron/(core/api-client|shell)/' },
+      to: { path: '^electron/core/api-server/' },
+    },
+    {
+      name: 'server-never-client',
+      comment: 'The API server does not call its own clients.',
+      severity: 'error',
+      from: { path: '^electron/core/api-server/' },
+      to: { path: '^electron/core/(api-client|cli)/' },
+    },
+    {
+      name: 'hub-below-the-faces',
+      comment: 'The Hub is what every face calls; it never imports a face (api-server, api-client, cli, shell) or the process that serves it.',
+      severity: 'error',
+      from: { path: '^electron/core/hub/' },
+      to: { path: '^electron/(core/(serving|api-server|api-client|cli)/|shell/)' },
+    },
+    {
+      name: 'product-never-tests',
+      comment: 'Shipped code never imports tests, benchmarks or their kits.',
+      severity: 'error',
+      from: { path: '^(electron|shared|renderer)/' },
+      to: { path: '^(test|bench|testkit)/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'A cycle of modules has no bottom to read from; folder cycles are checked in test/architecture/layering.test.ts.',
+      severity: 'error',
+      from: {},
+      to: { circular: true, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'An import that resolves to nothing is a typo or a missing dependency.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['^dist/', '^renderer/dist/', '^release/'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.cjs', '.mjs', '.json'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

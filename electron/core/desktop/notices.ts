@@ -1,0 +1,102 @@
+// Which Hub events deserve a desktop notification, and where a click on one leads: a server became ready (a click
+// opens it), failed, lost, or stopped by itself; its walltime is about to end; the idle culler is about to stop it; its tunnel has been down for longer
+// than a blip (30 s), and came back (a click shows the server's page in hubtray's window). A pure function of the
+// events and a clock, so it is tested without Electron; the shell only shows what it returns.
+import type { HubEvent, ServerInfo } from '../../../shared/api.js';
+
+/** Where a click on a notice leads: the server itself in the browser, or its page in hubtray's window. */
+export type NoticeClick = { action: 'open-server'; name: string } | { action: 'show-server-page'; name: string };
+
+export interface DesktopNotice {
+  title: string;
+  body: string;
+  click?: NoticeClick;
+}
+
+export interface NoticesOptions {
+  notify: (notice: DesktopNotice) => void;
+  tunnelGraceMs?: number;
+  setTimer?: (run: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
+}
+
+interface Watch {
+  /** The latest state, which the tunnel notice describes when its timer fires. */
+  server: ServerInfo;
+  tunnelTimer?: unknown;
+  tunnelReported?: boolean;
+}
+
+const page = (name: string): NoticeClick => ({ action: 'show-server-page', name });
+
+export function createNotices(options: NoticesOptions): (event: HubEvent) => void {
+  const grace = options.tunnelGraceMs ?? 30_000;
+  const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
+  const clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>));
+  const watches = new Map<string, Watch>();
+  const notify = options.notify;
+
+  const tunnel = (server: ServerInfo, watch: Watch) => {
+    const down = server.status === 'running' && (server.tunnel.state === 'reconnecting' || server.tunnel.state === 'failed');
+    if (down && watch.tunnelTimer === undefined && !watch.tunnelReported) {
+      watch.tunnelTimer = setTimer(() => {
+        watch.tunnelTimer = undefined;
+        watch.tunnelReported = true;
+        const { lastError } = watch.server.tunnel;
+        const why = lastError ? ` (${lastError})` : '';
+        notify({ title: `${server.name}: tunnel down`, body: `No connection for ${Math.round(grace / 1000)} s${why}. hubtray keeps trying.`, click: page(server.name) });
+      }, grace);
+    } else if (!down) {
+      if (watch.tunnelTimer !== undefined) clearTimer(watch.tunnelTimer);
+      watch.tunnelTimer = undefined;
+      if (watch.tunnelReported && server.status === 'running') notify({ title: `${server.name}: tunnel back`, body: 'The server can be reached again.', click: page(server.name) });
+      watch.tunnelReported = false;
+    }
+  };
+
+  const changed = (before: ServerInfo['status'], server: ServerInfo) => {
+    const { name } = server;
+    if (before === 'starting' && server.status === 'running') notify({ title: `${name} is ready`, body: 'Click to open it, or open it from the tray or the hubtray window.', click: { action: 'open-server', name } });
+    if (server.status === 'failed') notify({ title: `${name} failed`, body: firstLine(server.reason) ?? 'No reason was given.', click: page(name) });
+    // It may still run: the person should know hubtray lost sight of it, and that Re-check, Stop and Forget are there.
+    if (server.status === 'lost') notify({ title: `${name}: hubtray cannot tell whether it runs`, body: firstLine(server.reason) ?? 'hubtray keeps checking.', click: page(name) });
+    if (before === 'running' && server.status === 'stopped' && server.reason !== 'stopped by the user') {
+      notify({ title: `${name} stopped`, body: firstLine(server.reason) ?? 'The server exited.', click: page(name) });
+    }
+  };
+
+  return (event) => {
+    if (event.event === 'notice') {
+      const { topic, server, message } = event.data;
+      if (topic === 'walltime' && server) notify({ title: `${server} ends soon`, body: message, click: page(server) });
+      // The window's banner has "Keep running" and "Stop now"; the click leads there.
+      if (topic === 'cull' && server) notify({ title: `${server} stops soon: idle`, body: message, click: page(server) });
+      return;
+    }
+    if (event.event === 'forgotten') {
+      const watch = watches.get(event.data.name);
+      if (watch?.tunnelTimer !== undefined) clearTimer(watch.tunnelTimer);
+      watches.delete(event.data.name);
+      return;
+    }
+    if (event.event !== 'server') return;
+    const server = event.data;
+    const watch = watches.get(server.name);
+    // The first sight of a server (at start-up, or a new start) is no news.
+    if (!watch) {
+      const fresh: Watch = { server };
+      watches.set(server.name, fresh);
+      tunnel(server, fresh);
+      return;
+    }
+    const before = watch.server.status;
+    watch.server = server;
+    if (before !== server.status) changed(before, server);
+    tunnel(server, watch);
+  };
+}
+
+/** A notification has a few lines of room: the reason's first line is its cause; the window has the rest. */
+function firstLine(text: string | null): string | null {
+  return text?.split('\n')[0]?.trim() || null;
+}
