@@ -1,9 +1,8 @@
 // The idle culler against Debian's real Jupyter server on this computer: a server whose kernel is left idle is warned
 // about, then stopped, and its event log says why; a kernel busy in time.sleep keeps it unless cull_busy; "Keep
 // running" postpones the stop by one more period. Timeouts are seconds here, so the whole file takes about a minute.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { startKernel } from '../../testkit/jupyter-kernel.js';
 import { localJupyter, makeHome, openHub, pidAlive, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 
 const IDLE_SECONDS = 6;
@@ -30,33 +29,24 @@ async function reach(name: string): Promise<{ base: URL; token: string }> {
   return { base: new URL('/', url), token };
 }
 
-async function startKernel(name: string): Promise<string> {
+/**
+ * Starts a kernel, waits until it is ready, and runs `code` in it; closes its channels once the kernel says it is busy,
+ * so that an open connection (activity of its own) is not what keeps the server.
+ */
+async function runInKernel(name: string, code: string): Promise<void> {
   const { base, token } = await reach(name);
-  const res = await fetch(new URL('api/kernels', base), { method: 'POST', headers: { authorization: `token ${token}` }, body: '{}' });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
+  const { channels } = await startKernel(base, token);
+  try {
+    await channels.begin(code);
+  } finally {
+    channels.close();
+  }
 }
 
-/** Runs `code` in the kernel over its channels socket, and closes the socket once the kernel says it is busy. */
-async function runInKernel(name: string, kernel: string, code: string): Promise<void> {
+/** Starts a kernel and leaves it idle. */
+async function idleKernel(name: string): Promise<void> {
   const { base, token } = await reach(name);
-  const ws = new WebSocket(`ws://${base.host}/api/kernels/${kernel}/channels?token=${token}`);
-  const session = randomUUID();
-  const msgId = randomUUID();
-  await new Promise<void>((resolve, reject) => {
-    ws.on('error', reject);
-    ws.on('open', () => {
-      const header = { msg_id: msgId, session, username: 'test', msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() };
-      const content = { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true };
-      ws.send(JSON.stringify({ header, parent_header: {}, metadata: {}, content, channel: 'shell', buffers: [] }));
-    });
-    ws.on('message', (data: Buffer) => {
-      const msg = JSON.parse(data.toString()) as { msg_type?: string; header?: { msg_type?: string }; parent_header?: { msg_id?: string }; content?: { execution_state?: string } };
-      if (msg.parent_header?.msg_id === msgId && (msg.msg_type ?? msg.header?.msg_type) === 'status' && msg.content?.execution_state === 'busy') resolve();
-    });
-  });
-  // Closed, so that an open connection (activity of its own) is not what keeps the server.
-  ws.close();
+  (await startKernel(base, token)).channels.close();
 }
 
 const cullNotices = (name: string) => h.events.filter((e) => e.event === 'notice' && e.data.topic === 'cull' && e.data.server === name).map((e) => e.data);
@@ -66,7 +56,7 @@ describe('idle culling of a local Jupyter server', () => {
     await h.hub.start({ system: 'here', name: 'idle' });
     expect((await h.waitFor('idle', ['running', 'failed'], 60_000)).status).toBe('running');
     const pid = h.savedState('idle').pid as number;
-    await startKernel('idle');
+    await idleKernel('idle');
     await expect.poll(() => cullNotices('idle'), { timeout: 30_000 }).toContainEqual({
       level: 'warning',
       message: expect.stringMatching(/^idle has been idle for \d+ s; it stops in \d+ s unless you keep it running$/),
@@ -81,13 +71,12 @@ describe('idle culling of a local Jupyter server', () => {
     expect(pidAlive(pid)).toBe(false);
   });
 
-  it('keeps a server whose kernel is busy in time.sleep, and culls it when cull_busy counts busy as idle', { timeout: 120_000 }, async () => {
+  it('keeps a server whose kernel is busy in time.sleep, and culls it when cull_busy counts busy as idle', { timeout: 240_000 }, async () => {
     await h.hub.start({ system: 'busy', name: 'busy' });
     await h.hub.start({ system: 'busyIsIdle', name: 'busyculled' });
     expect((await h.waitFor('busy', ['running', 'failed'], 60_000)).status).toBe('running');
     expect((await h.waitFor('busyculled', ['running', 'failed'], 60_000)).status).toBe('running');
-    await runInKernel('busy', await startKernel('busy'), 'import time; time.sleep(600)');
-    await runInKernel('busyculled', await startKernel('busyculled'), 'import time; time.sleep(600)');
+    await Promise.all([runInKernel('busy', 'import time; time.sleep(600)'), runInKernel('busyculled', 'import time; time.sleep(600)')]);
     const culledBusy = await h.waitFor('busyculled', ['stopped', 'failed'], 60_000);
     expect(culledBusy.reason).toBe(`stopped after ${BUSY_IDLE_SECONDS} s idle (cull_idle_timeout)`);
     // The same settings but cull_busy, the same sleep, begun earlier: by now it would have been culled if busy counted.

@@ -1,14 +1,14 @@
 // Stop asks first when kernels are busy (issue 14, item 7), never otherwise: in Debian's Chromium against a real
 // `hubtray serve` and Debian's Jupyter server with its ipykernel. The test makes a kernel busy the way JupyterLab
-// does: it starts one with POST /api/kernels and runs `time.sleep` through the kernel's websocket channel.
-import { randomUUID } from 'node:crypto';
+// does: it starts one with POST /api/kernels and runs `time.sleep` through the kernel's websocket channel
+// (testkit/jupyter-kernel.ts).
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createHubClient, type HubClient } from '../../electron/core/api-client/client.js';
 import type { ServerInfo } from '../../shared/api.js';
 import { localJupyter, makeHome, startServe, type ServeProcess } from '../fixtures/hubtray-process.js';
+import { KernelChannels, startKernel } from '../../testkit/jupyter-kernel.js';
 import { launchChromium, screenshot } from './browser.js';
 import { openLoggedIn, printedUiUrl, stopLeftovers, tokenOf } from './serve-ui.js';
 
@@ -17,7 +17,7 @@ let browser: Browser;
 let page: Page;
 let api: HubClient;
 let uiUrl: string;
-const sockets: WebSocket[] = [];
+const channels: KernelChannels[] = [];
 
 beforeAll(async () => {
   serve = await startServe(makeHome({ systems: { here: localJupyter } }));
@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.terminate();
+  for (const kernel of channels) kernel.close();
   await stopLeftovers(api);
   await api?.close();
   await browser?.close();
@@ -53,40 +53,20 @@ async function kernels(name: string): Promise<Array<{ id: string; execution_stat
   return (await res.json()) as Array<{ id: string; execution_state: string }>;
 }
 
-/**
- * Starts a kernel on the server and opens its websocket channel, as JupyterLab does when it opens a notebook (the
- * server says "starting" until a client has connected), then waits until the kernel is idle.
- */
-async function startKernel(name: string): Promise<{ id: string; socket: WebSocket }> {
+/** Starts a kernel on the server and opens its channels, as JupyterLab does when it opens a notebook. */
+async function startIdleKernel(name: string): Promise<{ id: string; channels: KernelChannels }> {
   const { base, token } = await jupyterOf(name);
-  const res = await fetch(new URL('api/kernels', base), { method: 'POST', headers: { authorization: `token ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'python3' }) });
-  expect(res.status).toBe(201);
-  const { id } = (await res.json()) as { id: string };
-  const url = new URL(`api/kernels/${id}/channels?session_id=${randomUUID()}`, base);
-  url.protocol = 'ws:';
-  const socket = new WebSocket(url, { headers: { authorization: `token ${token}` } });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  await expect.poll(async () => (await kernels(name)).find((k) => k.id === id)?.execution_state, { timeout: 90_000 }).toBe('idle');
-  return { id, socket };
-}
-
-/** Runs `code` in the kernel, as JupyterLab sends a cell, without waiting for it to finish. */
-function execute(socket: WebSocket, code: string): void {
-  const header = { msg_id: randomUUID(), session: randomUUID(), username: 'test', msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() };
-  const content = { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true };
-  socket.send(JSON.stringify({ header, parent_header: {}, metadata: {}, content, channel: 'shell', buffers: [] }));
+  const kernel = await startKernel(base, token);
+  channels.push(kernel.channels);
+  return kernel;
 }
 
 describe('Stop asks first when kernels are busy, never otherwise', () => {
   it('1. a server whose kernel runs code asks; Keep running keeps it, Stop anyway stops it', async () => {
     await api.start({ system: 'here', name: 'busy' });
     await expect.poll(() => status('busy'), { timeout: 150_000 }).toBe('running');
-    const kernel = await startKernel('busy');
-    execute(kernel.socket, 'import time\ntime.sleep(600)');
+    const kernel = await startIdleKernel('busy');
+    await kernel.channels.begin('import time\ntime.sleep(600)');
     await expect.poll(async () => (await kernels('busy')).find((k) => k.id === kernel.id)?.execution_state, { timeout: 30_000 }).toBe('busy');
     expect(await api.kernels({ name: 'busy' })).toEqual({ total: 1, busy: 1 });
 
@@ -108,7 +88,7 @@ describe('Stop asks first when kernels are busy, never otherwise', () => {
   it('2. a server whose kernel is idle stops at once, unasked', async () => {
     await api.start({ system: 'here', name: 'calm' });
     await expect.poll(() => status('calm'), { timeout: 150_000 }).toBe('running');
-    await startKernel('calm');
+    await startIdleKernel('calm');
     expect(await api.kernels({ name: 'calm' })).toEqual({ total: 1, busy: 0 });
     await page.goto(new URL('#/servers/calm', uiUrl).toString());
     await page.getByRole('button', { name: 'Stop calm' }).click();

@@ -1,80 +1,18 @@
 // A remote host in a network namespace loses its link for 30 s, then gets it back. Through hubtray's tunnel: the
 // keepalives, with the product's default settings, notice the loss in about 15 s, the tunnel is usable again within 2 s of the restore on the same local port, and a
 // Jupyter kernel's websocket reconnects to a kernel that kept its state.
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { expect, test } from 'vitest';
-import WebSocket from 'ws';
 import type { TunnelHealth } from '../../shared/api.js';
 import { SshHostSettings } from '../../shared/config.js';
 import { watchNetwork } from '../../electron/core/ssh/ssh-pool.js';
 import { sshTarget } from '../../electron/core/ssh/ssh-target.js';
+import { KernelChannels } from '../../testkit/jupyter-kernel.js';
 import { testPool } from '../ssh/test-pool.js';
 import { farHostForThisFile, httpGet, secondsUntilWorks, sleep, until } from './helpers.js';
 
 const cutSeconds = 30;
 const far = farHostForThisFile({ jupyter: true });
-
-/** A kernel's websocket, speaking just enough of the Jupyter messaging protocol to run code and read its output. */
-class KernelChannels {
-  private readonly session = randomUUID();
-
-  private constructor(private readonly ws: WebSocket) {}
-
-  static open(url: string, token: string): Promise<KernelChannels> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers: { Authorization: `token ${token}` }, handshakeTimeout: 5000 });
-      ws.once('open', () => resolve(new KernelChannels(ws)));
-      ws.once('error', reject);
-    });
-  }
-
-  get closed(): Promise<void> {
-    return new Promise((resolve) => (this.ws.readyState === WebSocket.CLOSED ? resolve() : this.ws.once('close', () => resolve())));
-  }
-
-  /** Runs `code`; resolves with its stdout once the kernel replied ok and went idle (on two channels, in either order). */
-  execute(code: string): Promise<string> {
-    const id = randomUUID();
-    return new Promise((resolve, reject) => {
-      let stdout = '';
-      let status: string | undefined;
-      let idle = false;
-      const timer = setTimeout(() => reject(new Error(`${code}: no answer from the kernel within 20 s`)), 20_000);
-      const onMessage = (data: WebSocket.RawData) => {
-        const message = JSON.parse(data.toString()) as {
-          msg_type: string;
-          parent_header: { msg_id?: string };
-          content: { name?: string; text?: string; status?: string; execution_state?: string };
-        };
-        if (message.parent_header.msg_id !== id) return;
-        if (message.msg_type === 'stream' && message.content.name === 'stdout') stdout += message.content.text ?? '';
-        if (message.msg_type === 'execute_reply') status = message.content.status;
-        if (message.msg_type === 'status' && message.content.execution_state === 'idle') idle = true;
-        if (!idle || status === undefined) return;
-        this.ws.off('message', onMessage);
-        clearTimeout(timer);
-        if (status === 'ok') resolve(stdout);
-        else reject(new Error(`${code}: ${status}`));
-      };
-      this.ws.on('message', onMessage);
-      this.ws.send(
-        JSON.stringify({
-          header: { msg_id: id, session: this.session, username: 'test', msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
-          parent_header: {},
-          metadata: {},
-          content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
-          channel: 'shell',
-          buffers: [],
-        }),
-      );
-    });
-  }
-
-  close(): void {
-    this.ws.terminate();
-  }
-}
 
 test(`a ${cutSeconds} s link cut: the tunnel comes back on the same port within 2 s, and the kernel's websocket reconnects to a kernel that kept its state`, async (ctx) => {
   const setup = far();
@@ -95,6 +33,7 @@ test(`a ${cutSeconds} s link cut: the tunnel comes back on the same port within 
   const kernel = (await started.json()) as { id: string };
   const channelsUrl = `ws://127.0.0.1:${localPort}/api/kernels/${kernel.id}/channels`;
   const before = await KernelChannels.open(channelsUrl, jupyter.token);
+  await before.ready();
   expect(await before.execute('x = 42')).toBe('');
   const networkChanges: number[] = [];
   const stopWatch = watchNetwork(() => networkChanges.push(performance.now()), { intervalMs: 500 });
