@@ -150,6 +150,7 @@ describe('jupyterhub system', () => {
       if (old && !old.ready && old.pending === null) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    expect((await hubServers('alice')).old).toMatchObject({ ready: false, pending: null });
     await h.hub.start({ system: 'limited', name: 'one-too-many' });
     const failed = await h.waitFor('one-too-many', ['failed', 'running', 'lost']);
     expect(failed.status, failed.reason ?? '').toBe('failed');
@@ -158,9 +159,21 @@ describe('jupyterhub system', () => {
     await hub.api('DELETE', 'users/alice/servers/old', { remove: true });
   });
 
+  it('leaves a named server stopped on the hub itself in place, though its system removes the ones hubtray stops', async () => {
+    expect((await hub.api('POST', 'users/alice/servers/theirs')).status).toBe(202);
+    expect((await h.waitFor('uni-theirs', ['running'], 90_000)).status).toBe('running');
+    expect((await hub.api('DELETE', 'users/alice/servers/theirs')).status).toBeLessThan(300);
+    const ended = await h.waitFor('uni-theirs', ['stopped', 'failed', 'lost'], 60_000);
+    expect(ended.status).toBe('stopped');
+    // hubtray's clean-up after the exit has run (the server is stopped in its list): the hub still has it, stopped.
+    expect((await hubServers('alice')).theirs).toMatchObject({ ready: false, pending: null });
+    await hub.api('DELETE', 'users/alice/servers/theirs', { remove: true });
+  });
+
   it('lists a server started on the hub itself, opens it and stops it', async () => {
     expect((await hub.api('POST', 'users/alice/servers/elsewhere', { profile: 'web' })).status).toBe(202);
-    const found = await h.waitFor('uni-elsewhere', ['running'], 20_000);
+    // Found by discovery, once the hub has started it: seconds on a loaded machine.
+    const found = await h.waitFor('uni-elsewhere', ['running'], 90_000);
     expect(found.url).toBe(`${hub.url}user/alice/elsewhere/`);
     expect(found.userOptions).toEqual({ profile: 'web' });
     const { url } = await h.hub.open({ name: 'uni-elsewhere' });

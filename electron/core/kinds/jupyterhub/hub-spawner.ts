@@ -28,6 +28,8 @@ export class JupyterHubSpawner extends SpawnerBase {
   private readonly address: HubAddress;
   private client: HubClient | null = null;
   private state: HubServerState | null = null;
+  /** A launch under way asked the hub for a named server that did not exist before: a failed start removes it. */
+  private creating = false;
 
   constructor(
     private readonly config: JupyterHubSystemConfig,
@@ -54,14 +56,16 @@ export class JupyterHubSpawner extends SpawnerBase {
     const config = this.config;
     this.emit({ progress: 5, message: `Connecting to ${config.hub_url}` });
     const client = await this.connect(signal, true);
-    const { user, server, userOptions: hubOptions } = await this.prepare(client, userOptions);
+    const { user, server, userOptions: hubOptions, exists } = await this.prepare(client, userOptions);
     const what = label(user, server);
     this.emit({ progress: PROGRESS_FROM, message: `Requesting ${what} from the hub` });
     // From here on the state names the server: a failed start stops it, and discovery knows it is this launch's.
     // Not earlier, so that a launch refused above never stops a server it did not start.
     this.state = { hub: config.hub_url, user, server, url: '', token_id: null, login: null };
+    this.creating = !exists;
     await client.api.startServer(user, server, hubOptions);
     const ready = await this.follow(client, user, server, what);
+    this.creating = false;
     const url = pathOnHub(ready.url ?? `${this.address.hubUrl.pathname}user/${encodeURIComponent(user)}/${server ? `${encodeURIComponent(server)}/` : ''}`, what);
     const access = await serverAccess(client, user, server, url);
     this.state = { hub: config.hub_url, user, server, url, token_id: access.tokenId, login: access.login };
@@ -73,15 +77,16 @@ export class JupyterHubSpawner extends SpawnerBase {
    * Everything before the hub is asked for the server: the user, pre_launch_hook (which may change the launch),
    * create_user, and the checks. Nothing on the hub has changed when this throws, except a user create_user made.
    */
-  private async prepare(client: HubClient, userOptions: UserOptions): Promise<LaunchArgs> {
+  private async prepare(client: HubClient, userOptions: UserOptions): Promise<LaunchArgs & { exists: boolean }> {
     const config = this.config;
     const user = config.user ?? (await client.api.whoAmI()).name;
     if (config.pre_launch_hook) this.emit({ progress: 7, message: 'Running pre_launch_hook' });
     const args = await runPreLaunchHook(config, this.deps.hooks, { user, server: config.server_name, userOptions: this.hubOptions(userOptions) });
     // The token's owner exists by definition: create_user is for another user (an admin token acting for them).
     if (config.create_user && (config.user || args.user !== user)) await client.api.createUser(args.user);
-    checkLaunch(config, await readLaunchUser(client, args.user, config.create_user), args.server);
-    return args;
+    const model = await readLaunchUser(client, args.user, config.create_user);
+    checkLaunch(config, model, args.server);
+    return { ...args, exists: args.server in model.servers };
   }
 
   /** The hub's progress events, relayed on hubtray's scale; resolves with the ready event, throws on failure. */
@@ -116,16 +121,23 @@ export class JupyterHubSpawner extends SpawnerBase {
    * Asks the hub to stop the server (and remove a named one with remove_named_servers) and waits until it has. A
    * stop during a launch waits for the launch to end first, since the hub refuses to stop a pending spawn. `now` has
    * no meaning here: the hub's spawner decides how to stop.
+   *
+   * Only a server this stop finds running or pending, or one a failed launch created, is removed: one already
+   * stopped was stopped by someone else (on the hub's home page, by the hub's culler), and the Hub's clean-up after
+   * that exit must not delete it. Removing a named server deletes it from the hub for good, with KubeSpawner its
+   * volume too.
    */
   async stop(): Promise<void> {
     if (!this.state) return;
     const { user, server, token_id: tokenId } = this.state;
     const client = await this.connect();
-    const remove = server !== '' && this.config.remove_named_servers;
+    const mayRemove = server !== '' && this.config.remove_named_servers;
+    let remove = false;
     // A pending spawn can last as long as a start may, so a stop waits that long for it to end.
     const deadline = Date.now() + this.config.start_timeout * 1000;
     for (;;) {
       const model = (await client.api.user(user)).servers[server];
+      if (model && (model.ready || model.pending || this.creating)) remove = mayRemove;
       if (!model || (!model.ready && !model.pending && !remove)) break;
       if (Date.now() > deadline) throw new HubApiError(`the hub did not stop ${label(user, server)} within start_timeout (${this.config.start_timeout} s)`, null);
       if (model.pending !== 'spawn' && model.pending !== 'stop') await client.api.stopServer(user, server, remove);
@@ -158,6 +170,7 @@ export class JupyterHubSpawner extends SpawnerBase {
 
   clearState(): void {
     this.state = null;
+    this.creating = false;
     this.client = null;
     void this.address.close();
   }
