@@ -77,11 +77,17 @@ export async function runCommand(connection: SshConnection, command: string, std
     signal.addEventListener('abort', onAbort, { once: true });
     channel.on('close', () => {
       signal.removeEventListener('abort', onAbort);
-      if (!exit && connection.closed) {
-        reject(new SshError('channel', `${connection.lostError().message} while a command was running`));
+      if (exit) {
+        resolve({ code: exit.code, signal: exit.signal, stdout: stdout.text(), stderr: stderr.text() });
         return;
       }
-      resolve({ code: exit?.code ?? null, signal: exit?.signal ?? null, stdout: stdout.text(), stderr: stderr.text() });
+      // sshd always sends exit-status or exit-signal before it closes a command's channel; a close without either is
+      // the connection ending under it, and ssh2 closes the channels before it reports the end (seen under load).
+      // Never a result with no status: a caller would read it as a command that ran.
+      setImmediate(() => {
+        const why = connection.closed ? connection.lostError().message : `the channel to ${connection.label} closed before the command's exit status came`;
+        reject(new SshError('channel', `${why} while a command was running`));
+      });
     });
     // The remote command must see end-of-file, or anything that reads stdin would wait forever.
     channel.end(stdin);
