@@ -16,6 +16,15 @@ describe('checkServer', () => {
     expect(await checkServer(poll(null), answers(false))).toEqual({ state: 'running', answers: false });
   });
 
+  it('a running process is not asked over HTTP when the caller does not want it; a gone one always is', async () => {
+    const asked: string[] = [];
+    const answering = async () => (asked.push('asked'), true);
+    expect(await checkServer(poll(null), answering, {}, false)).toEqual({ state: 'running', answers: null });
+    expect(asked).toEqual([]);
+    expect(await checkServer(poll(0), answering, {}, false)).toMatchObject({ state: 'unknown' });
+    expect(asked).toEqual(['asked']);
+  });
+
   it('proven gone only when the process check and HTTP agree', async () => {
     expect(await checkServer(poll(0), answers(false))).toEqual({ state: 'exited', status: 0 });
     expect(await checkServer(poll(3), answers(false))).toEqual({ state: 'exited', status: 3 });

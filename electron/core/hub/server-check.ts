@@ -1,12 +1,14 @@
 // Is a server still there? The process check (or the scheduler, or the remote hub) first, then the server's own HTTP
 // answer with its token. Where poll() reads a process table that can misreport, "exited" needs both to agree; anything
 // else that is not "running" is "cannot tell", because an exited server's token, tunnel and run folder are deleted
-// and a wrong "exited" loses a live server.
+// and a wrong "exited" loses a live server. A server whose process runs is asked over HTTP only when the caller
+// wants it (`askHttpIfRunning`): that answer only words its status, and over a tunnel it costs a new SSH channel.
 import { errorMessage } from '../../../shared/api.js';
 import type { PollOptions, Spawner } from '../spawner/spawner.js';
 
 export type Verdict =
-  | { state: 'running'; answers: boolean }
+  /** `answers` is null when it was not asked. */
+  | { state: 'running'; answers: boolean | null }
   | { state: 'exited'; status: number }
   | { state: 'unknown'; why: string };
 
@@ -14,6 +16,7 @@ export async function checkServer(
   spawner: Pick<Spawner, 'poll' | 'confirmsExitByHttp'>,
   answersHttp: () => Promise<boolean>,
   options: PollOptions = {},
+  askHttpIfRunning = true,
 ): Promise<Verdict> {
   let status: number | null;
   try {
@@ -22,6 +25,7 @@ export async function checkServer(
     return { state: 'unknown', why: `hubtray cannot check it: ${errorMessage(error)}` };
   }
   if (status !== null && !spawner.confirmsExitByHttp) return { state: 'exited', status };
+  if (status === null && !askHttpIfRunning) return { state: 'running', answers: null };
   const answers = await answersHttp();
   if (status === null) return { state: 'running', answers };
   if (answers) return { state: 'unknown', why: 'its process check says it has exited, but it still answers HTTP with its token' };

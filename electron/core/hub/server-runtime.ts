@@ -46,6 +46,13 @@ const LOG_TEXT_POLL_MS = 5000;
 const serverLogTitle = 'last lines of the server log';
 /** How soon a check that could not tell (the host unreachable, a command lost) is tried again. */
 const RECHECK_SECONDS = 10;
+/**
+ * A running server's HTTP answer is asked at every this many regular polls (and at every other check: a fresh one,
+ * one after a reconnect, one while it did not answer): it only words the status ("runs but does not answer"), and
+ * over a tunnel each ask opens an SSH channel, the largest part of an idle hub's CPU with many servers. A server
+ * that hangs is so shown within this many poll intervals; one that exits is seen at the next poll as before.
+ */
+const HTTP_EVERY_POLLS = 4;
 /** Jupyter's words when the port it was given was taken between hubtray's choice and its own bind. */
 const PORT_TAKEN = /port \d+ is (?:already in use|not available)|address already in use/i;
 /** Launches with a fresh port after such a clash, before the start counts as failed. */
@@ -58,6 +65,9 @@ export class ServerRuntime {
   /** Progress messages and reasons as they came, for `logs --events`; what else sees them is bounded. */
   private readonly full = new FullText();
   private forward: LocalForward | null = null;
+  /** Regular polls since the server was last asked over HTTP, and what it said then. */
+  private pollsSinceHttp = 0;
+  private answeredHttp = false;
   private endpoint: Endpoint | null = null;
   private token: string | null = null;
   private starting: { abort: AbortController; done: Promise<void> } | null = null;
@@ -463,6 +473,10 @@ export class ServerRuntime {
 
   private async checkAndAct(exitedWhy: string, options: PollOptions): Promise<number | undefined> {
     const before = this.record.status;
+    const regular = options.everyMs !== undefined;
+    // A tunnel to rebuild is proven by an answer through it.
+    const tunnelMissing = this.endpoint?.via !== undefined && this.forward === null;
+    const askHttp = !regular || !this.answeredHttp || tunnelMissing || this.pollsSinceHttp + 1 >= HTTP_EVERY_POLLS;
     const verdict = await checkServer(
       this.spawner,
       async () => {
@@ -470,6 +484,7 @@ export class ServerRuntime {
         return this.token !== null && base !== null && answersHttp(base, this.token);
       },
       options,
+      askHttp || before !== 'running',
     );
     // A stop that came while the check waited (its answer may be the stop's own doing) decides how the server ended.
     if (this.record.status !== before) return undefined;
@@ -493,7 +508,9 @@ export class ServerRuntime {
     }
     this.endpoint = endpoint;
     await this.reach(this.record.tunnel.localPort);
-    const answers = verdict.answers || (this.baseUrl() !== null && (await answersHttp(this.baseUrl() as string, this.token)));
+    const answers = verdict.answers === null ? this.answeredHttp : verdict.answers || (this.baseUrl() !== null && (await answersHttp(this.baseUrl() as string, this.token)));
+    this.pollsSinceHttp = verdict.answers === null ? this.pollsSinceHttp + 1 : 0;
+    this.answeredHttp = answers;
     await this.move('ready', {
       reason: answers ? null : 'the process runs but does not answer HTTP through the tunnel',
       readyAt: this.record.readyAt ?? new Date().toISOString(),
