@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SystemKind } from '../../shared/api.js';
 import { SystemConfig } from '../../shared/config.js';
 import { kindDescriptor, kindNames, systemKinds } from '../../shared/kinds/registry.js';
-import { kindOf } from '../../electron/core/kinds/registry.js';
+import { kindOf, loadAllKinds, loadKinds } from '../../electron/core/kinds/registry.js';
 
 const kindsFolder = fileURLToPath(new URL('../../electron/core/kinds/', import.meta.url));
 
@@ -18,7 +18,8 @@ describe('the kinds', () => {
     expect(folders.sort()).toEqual([...kindNames].sort());
   });
 
-  it('each parse as their own kind in config.json and have a core module with a spawner', () => {
+  it('each parse as their own kind in config.json and have a core module with a spawner', async () => {
+    await loadAllKinds();
     const minimal: Record<string, Record<string, unknown>> = {
       ssh: { host: 'h' },
       slurm: { host: 'h' },
@@ -32,7 +33,8 @@ describe('the kinds', () => {
       expect(typeof kindOf(settings).spawner).toBe('function');
       expect(kindDescriptor(kind)?.describe(settings as never)).toMatch(/\S/);
     }
-    // A kind that is not listed is refused.
+    // A kind that is not listed is refused, by the config and by the loader.
+    await expect(loadKinds(['pbs'])).rejects.toThrow(/^no core module for kind "pbs"/);
     expect(SystemConfig.safeParse({ kind: 'pbs', host: 'h' }).success).toBe(false);
   });
 });

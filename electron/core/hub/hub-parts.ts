@@ -13,6 +13,7 @@ import type { SpawnerDeps } from '../spawner/kind-module.js';
 import { SshPool } from '../ssh/ssh-pool.js';
 import { StateStore } from '../state/state-store.js';
 import { HubEvents } from './hub-events.js';
+import { loadKinds } from '../kinds/registry.js';
 
 export interface HubOptions {
   /** HUBTRAY_HOME; defaults to the environment variable or the OS per-user config folder. */
@@ -41,6 +42,7 @@ export async function buildHubParts(options: HubOptions): Promise<HubParts> {
   const secrets = options.secrets ?? new Keychain();
   if (secrets instanceof Keychain) await secrets.check();
   const config = await loadConfig(paths.config);
+  await loadKinds(Object.values(config.systems).map((system) => system.kind));
   const { store, warnings } = await StateStore.open(paths.state);
   const events = new HubEvents();
   const prompts = new PromptBroker(

@@ -34,6 +34,7 @@ import { deleteSystem, readSystemSettings, writeSystem } from './system-settings
 import { sshHostAliases } from '../ssh/ssh-config-aliases.js';
 import { earlierChunk, LogFollows } from './log-follows.js';
 import { redact } from './redact.js';
+import { loadKinds } from '../kinds/registry.js';
 
 export type { HubOptions } from './hub-parts.js';
 
@@ -264,6 +265,7 @@ export class Hub implements HubApi, HubEventSource, LogFollowing {
   async reloadConfig(): Promise<MethodResult<'reloadConfig'>> {
     try {
       const config = await loadConfig(this.parts.paths.config);
+      await loadKinds(Object.values(config.systems).map((system) => system.kind));
       this.systems = new Systems(config, this.parts.deps);
       this.parts.prompts.setTimeoutSeconds(config.prompt_timeout);
     } catch (error) {
@@ -277,6 +279,7 @@ export class Hub implements HubApi, HubEventSource, LogFollowing {
   async testConnection(args: MethodArgs<'testConnection'>): Promise<MethodResult<'testConnection'>> {
     const parsed = SystemConfig.safeParse(args.settings);
     if (!parsed.success) throw new HubError('bad-request', describeZodError(parsed.error));
+    await loadKinds([parsed.data.kind]);
     return this.systems.test(parsed.data);
   }
 
