@@ -1,5 +1,7 @@
-// Two projects: `unit` (*.unit.test.ts: no global set-up, no real peers, seconds) and `integration` (every other
-// test: real sshd, Jupyter, JupyterHub, Slurm, and a private gnome-keyring that the global set-up starts).
+// Three projects: `unit` (*.unit.test.ts: no global set-up, no real peers, seconds), `integration` (every other
+// test: real sshd, Jupyter, JupyterHub, Slurm, and a private gnome-keyring that the global set-up starts), and
+// `ssh-over-openssh`: the SSH suite again with HUBTRAY_SSH_TRANSPORT=openssh, so that every test that leaves the
+// transport to the pool's default (testkit/sshd.ts sshTarget) runs over OpenSSH's client too (ssh_transport).
 import { defineConfig } from 'vitest/config';
 
 const unit = 'test/**/*.unit.test.ts';
@@ -17,6 +19,10 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: [unit], testTimeout: 10_000 } },
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [unit], globalSetup: ['test/fixtures/global-setup.ts'] } },
+      {
+        extends: true,
+        test: { name: 'ssh-over-openssh', include: ['test/ssh/**/*.test.ts'], exclude: [unit], globalSetup: ['test/fixtures/global-setup.ts'], env: { HUBTRAY_SSH_TRANSPORT: 'openssh' } },
+      },
     ],
   },
 });
