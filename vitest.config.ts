@@ -1,7 +1,7 @@
-// Three projects: `unit` (*.unit.test.ts: no global set-up, no real peers, seconds), `integration` (every other
-// test: real sshd, Jupyter, JupyterHub, Slurm, and a private gnome-keyring that the global set-up starts), and
-// `ssh-over-openssh`: the SSH suite again with HUBTRAY_SSH_TRANSPORT=openssh, so that every test that leaves the
-// transport to the pool's default (testkit/sshd.ts sshTarget) runs over OpenSSH's client too (ssh_transport).
+// Two projects: `unit` (*.unit.test.ts: no global set-up, no real peers, seconds) and `integration` (every other
+// test: real sshd, Jupyter, JupyterHub, Slurm, and a private gnome-keyring that the global set-up starts).
+// `npm test` then runs the SSH suite again over the system's OpenSSH (`npm run test:ssh-over-openssh`), after the
+// first pass and not beside it: two runs of one file at once would share its sshd's Unix users.
 import { defineConfig } from 'vitest/config';
 
 const unit = 'test/**/*.unit.test.ts';
@@ -19,10 +19,6 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: [unit], testTimeout: 10_000 } },
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [unit], globalSetup: ['test/fixtures/global-setup.ts'] } },
-      {
-        extends: true,
-        test: { name: 'ssh-over-openssh', include: ['test/ssh/**/*.test.ts'], exclude: [unit], globalSetup: ['test/fixtures/global-setup.ts'], env: { HUBTRAY_SSH_TRANSPORT: 'openssh' } },
-      },
     ],
   },
 });

@@ -15,9 +15,10 @@ import type {
   ParsedKey,
   Prompt as Ssh2Prompt,
 } from 'ssh2';
-import { PromptTimeoutError, type PromptReply, type PromptRequest, type Prompter } from '../prompts/prompter.js';
+import type { PromptReply, PromptRequest, Prompter } from '../prompts/prompter.js';
 import { secretKeys, type SecretStore } from '../secrets/secret-store.js';
 import { certifies, readCertificate } from './certificates.js';
+import { promptFailure } from './prompt-failure.js';
 import { errorMessage, SshError } from './ssh-error.js';
 import type { HostSettings } from './ssh-config.js';
 
@@ -402,11 +403,7 @@ export class Authenticator {
   }
 
   private promptFailed(err: unknown): SshError {
-    if (this.ctx.signal.aborted || (err instanceof Error && err.name === 'AbortError')) {
-      return new SshError('cancelled', `login to ${this.who} was cancelled`, { cause: err });
-    }
-    const why = err instanceof PromptTimeoutError ? err.message : `the prompt failed: ${errorMessage(err)}`;
-    return new SshError('auth', `login to ${this.who} stopped: ${why}`, { cause: err });
+    return promptFailure(this.who, err, this.ctx.signal);
   }
 
   // The keychain is a convenience here: when it cannot be reached the user is asked instead, and the log says why.

@@ -2,6 +2,7 @@
 // Each question OpenSSH asks (a passphrase, a password, a 2FA code) goes to the Prompter, as ssh2's logins do; the
 // confirmation of a new host's key is answered as hubtray answers it (recorded on first use). The answer goes back
 // through the helper's own reply FIFO.
+import { AsyncResource } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { constants, open as openFd } from 'node:fs';
@@ -11,7 +12,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { PromptRequest, Prompter } from '../../prompts/prompter.js';
-import { errorMessage } from '../ssh-error.js';
+import { promptFailure } from '../prompt-failure.js';
+import { errorMessage, type SshError } from '../ssh-error.js';
 
 const run = promisify(execFile);
 /** The hex of a question: OpenSSH's prompts are a few hundred characters; a server's may be longer, and are cut. */
@@ -28,6 +30,11 @@ export interface AskpassContext {
   who: string;
   /** A person is answering: the login's deadline stands still meanwhile. */
   duringPrompt: <T>(work: Promise<T>) => Promise<T>;
+  /**
+   * A question got no answer (cancelled, timed out): the login must end with that, not go on to OpenSSH's next try
+   * and a "Permission denied" that hides why.
+   */
+  unanswered: (error: SshError) => void;
   log: (line: string) => void;
 }
 
@@ -47,7 +54,9 @@ export class AskpassServer {
     private readonly requests: net.Socket,
     private readonly context: AskpassContext,
   ) {
-    createInterface({ input: requests, crlfDelay: Infinity }).on('line', (line) => this.serve(line));
+    // Questions are asked in the async context of the login that opened this server, as ssh2's are: a prompt then
+    // belongs to the start that waits for the login (the prompt broker's askingFor), and closes when it is cancelled.
+    createInterface({ input: requests, crlfDelay: Infinity }).on('line', AsyncResource.bind((line: string) => this.serve(line)));
     requests.on('error', (err) => context.log(`ssh: ${context.who}: the askpass FIFO failed: ${err.message}`));
   }
 
@@ -80,6 +89,7 @@ export class AskpassServer {
       (answer) => this.reply(request.reply, `ok\n${answer}\n`),
       (err: unknown) => {
         this.context.log(`ssh: ${this.context.who}: a question of OpenSSH was not answered: ${errorMessage(err)}`);
+        this.context.unanswered(promptFailure(this.context.who, err, this.context.signal));
         return this.reply(request.reply, 'no\n');
       },
     );

@@ -52,23 +52,26 @@ export async function openOpenSsh(options: OpenSshOptions): Promise<OpenSshConne
   await rm(controlPath, { force: true });
   log(`ssh: connecting to ${host.label} with the system's OpenSSH (${options.why})`);
 
+  const unanswered = new AbortController();
   const { server, env } = await AskpassServer.open(askpassPath, askpass, {
     prompter: options.prompter,
     signal: options.signal,
     who: host.label,
     // Only the master asks, once it runs: by then the deadline is there.
     duringPrompt: (work) => deadline.pauseWhile(work),
+    unanswered: (error) => unanswered.abort(error),
     log,
   });
   const expired = new AbortController();
   const deadline = new LoginDeadline(target.connectTimeoutSeconds * 1000, () => expired.abort());
   const master = new OpenSshMaster({ ssh: options.ssh, configPath: options.configPath, target, controlPath, env, progress: options.login.tcpConnected });
   try {
-    await master.ready(AbortSignal.any([options.signal, expired.signal]));
+    await master.ready(AbortSignal.any([options.signal, expired.signal, unanswered.signal]));
   } catch (err) {
     await master.stop();
     await rm(controlPath, { force: true });
     if (options.signal.aborted) throw new SshError('cancelled', `connecting to ${host.label} was cancelled`, { cause: err });
+    if (unanswered.signal.aborted) throw unanswered.signal.reason as SshError;
     if (expired.signal.aborted) {
       throw new SshError('timeout', `the system's OpenSSH did not finish the login to ${host.label} within ${target.connectTimeoutSeconds} s${said(master)}`, { cause: err });
     }
