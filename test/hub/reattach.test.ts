@@ -30,13 +30,18 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await runCli(home, ['stop', 'remote', '--now']);
-  await runCli(home, ['stop', 'local', '--now']);
+  // The stops may fail (no serve, a stale build): everything below is stopped all the same, then the failure said.
+  const stopped = Promise.all([runCli(home, ['stop', 'remote', '--now']), runCli(home, ['stop', 'local', '--now'])]).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  const failure = await stopped;
   await serve?.stop('SIGTERM');
   await sshd?.stop();
   await client?.cleanup();
   rmSync(home, { recursive: true, force: true });
   delete process.env.HUBTRAY_SSH_CONFIG;
+  if (failure) throw failure;
 });
 
 function pids(): Record<string, number> {
