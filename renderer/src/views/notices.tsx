@@ -1,9 +1,9 @@
 // Things to tell the person that belong to no view: the idle culler's warnings (a banner per server, with "Keep
 // running" and "Stop now", there while the cull is due), the Hub's notices and actions that failed.
 import { useState } from 'react';
+import { useHubAccess } from '../components/hub-unreachable.js';
 import { formatDuration } from '../lib/time.js';
 import { useNow } from '../lib/use-now.js';
-import { hubReachable } from '../state/hub-state.js';
 import { useHub } from '../state/hub-context.js';
 
 export function Notices() {
@@ -37,7 +37,8 @@ function CullBanner({ name, endsAt }: { name: string; endsAt: number }) {
       .catch(report)
       .finally(() => setBusy(false));
   };
-  const blocked = busy || !hubReachable(state);
+  const access = useHubAccess();
+  const blocked = busy || access.blocked;
   return (
     <div className="notice notice-warning cull-banner" data-cull={name}>
       <span>
@@ -45,10 +46,10 @@ function CullBanner({ name, endsAt }: { name: string; endsAt: number }) {
         {server ? ` on ${server.system}` : ''} in {formatDuration(left)}
       </span>
       <span className="cull-actions">
-        <button type="button" disabled={blocked} onClick={() => run(() => bridge.call('keepRunning', { name }))}>
+        <button type="button" disabled={blocked} title={access.title()} onClick={() => run(() => bridge.call('keepRunning', { name }))}>
           Keep running
         </button>
-        <button type="button" disabled={blocked} onClick={() => run(() => bridge.call('stop', { name }))}>
+        <button type="button" disabled={blocked} title={access.title()} onClick={() => run(() => bridge.call('stop', { name }))}>
           Stop now
         </button>
       </span>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { SystemInfo } from '../../../shared/api.js';
 import type { UserOptions } from '../../../shared/forms.js';
 import { Field } from '../components/field.js';
+import { useHubAccess } from '../components/hub-unreachable.js';
 import { errorMessage } from '../bridge/errors.js';
 import { useHub } from '../state/hub-context.js';
 
@@ -16,6 +17,7 @@ interface PresetsProps {
 
 export function Presets({ system, options, onLoad }: PresetsProps) {
   const { bridge } = useHub();
+  const access = useHubAccess();
   const names = Object.keys(system.presets);
   const [picked, setPicked] = useState('');
   const [newName, setNewName] = useState('');
@@ -65,7 +67,7 @@ export function Presets({ system, options, onLoad }: PresetsProps) {
         <button type="button" disabled={!selected} onClick={() => onLoad(system.presets[selected] ?? {})}>
           Load
         </button>
-        <button type="button" disabled={!selected} onClick={remove}>
+        <button type="button" disabled={!selected || access.blocked} title={access.title()} onClick={remove}>
           Delete
         </button>
       </div>
@@ -73,7 +75,7 @@ export function Presets({ system, options, onLoad }: PresetsProps) {
         <Field label="Save these options as" error={error}>
           {(control) => <input {...control} type="text" maxLength={64} value={newName} onChange={(e) => setNewName(e.target.value)} placeholder="e.g. big GPU job" />}
         </Field>
-        <button type="button" disabled={!options || newName.trim() === ''} onClick={save}>
+        <button type="button" disabled={!options || newName.trim() === '' || access.blocked} title={access.title()} onClick={save}>
           Save preset
         </button>
       </div>

@@ -2,20 +2,17 @@
 // for, or the cause of its end, and its actions. Every line has a fixed height, so streaming events never move the cards around. While
 // hubtray cannot be reached, the card is greyed, says so in place of its status line, and its actions are disabled.
 import type { ServerInfo } from '../../../shared/api.js';
-import { HubUnreachable, unknownClass } from '../components/hub-unreachable.js';
+import { HubUnreachable, unknownClass, useHubAccess } from '../components/hub-unreachable.js';
 import { Progress } from '../components/progress.js';
 import { StepClock } from '../components/start-clock.js';
 import { StatusChip } from '../components/status-chip.js';
 import { href } from '../lib/route.js';
-import { useHub } from '../state/hub-context.js';
-import { hubReachable } from '../state/hub-state.js';
 import { ServerActions } from './server-actions.js';
 import { ServerMeta } from './server-meta.js';
 import { CardReason } from './server-reason.js';
 
 export function ServerCard({ server }: { server: ServerInfo }) {
-  const { state } = useHub();
-  const unknown = !hubReachable(state);
+  const { blocked: unknown, connection } = useHubAccess();
   return (
     <li
       className={`card server-card${unknown ? ` ${unknownClass}` : ''}`}
@@ -29,7 +26,7 @@ export function ServerCard({ server }: { server: ServerInfo }) {
         <StatusChip server={server} unknown={unknown} />
         <ServerActions server={server} />
       </div>
-      {unknown ? <HubUnreachable connection={state.connection} /> : <ServerMeta server={server} />}
+      {unknown ? <HubUnreachable connection={connection} /> : <ServerMeta server={server} />}
       {server.status === 'starting' ? (
         <div className="card-detail">
           <Progress value={server.progress} label={`Start of ${server.name}`} />

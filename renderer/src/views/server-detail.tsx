@@ -1,6 +1,8 @@
 // One server's page: what the start is doing and waits for (bar, clocks, event log), why it failed, and its log
-// once something was launched that has one (a start that failed before has only its reason).
+// once something was launched that has one (a start that failed before has only its reason). While hubtray cannot be
+// reached, the page is what was last heard: greyed, its state unknown and its actions disabled, as on the card.
 import type { ServerInfo } from '../../../shared/api.js';
+import { HubUnreachable, unknownClass, useHubAccess } from '../components/hub-unreachable.js';
 import { Progress } from '../components/progress.js';
 import { StepClock } from '../components/start-clock.js';
 import { StatusChip } from '../components/status-chip.js';
@@ -14,6 +16,7 @@ import { ServerReason } from './server-reason.js';
 
 export function ServerDetail({ name }: { name: string }) {
   const { state } = useHub();
+  const { blocked: unknown, connection } = useHubAccess();
   const server: ServerInfo | undefined = state.servers[name];
   if (!server) {
     return (
@@ -25,16 +28,16 @@ export function ServerDetail({ name }: { name: string }) {
     );
   }
   return (
-    <section className="view server-detail" aria-labelledby="server-title">
+    <section className={`view server-detail${unknown ? ` ${unknownClass}` : ''}`} aria-labelledby="server-title">
       <p className="breadcrumb">
         <a href={href({ view: 'servers' })}>Servers</a> ›
       </p>
       <div className="card-head">
         <h2 id="server-title">{server.name}</h2>
-        <StatusChip server={server} />
+        <StatusChip server={server} unknown={unknown} />
         <ServerActions server={server} />
       </div>
-      <ServerMeta server={server} />
+      {unknown ? <HubUnreachable connection={connection} /> : <ServerMeta server={server} />}
       <Progress value={server.progress} label={`Start of ${server.name}`} />
       {server.status === 'starting' ? (
         <p className="last-message">

@@ -1,6 +1,7 @@
 // The server's own output (Jupyter's log on its host), followed as it grows: the newest part first, newest at the
 // bottom, kept scrolled there unless the person scrolled up to read; "Load earlier" brings back what is above.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useHubAccess } from '../components/hub-unreachable.js';
 import { useHub } from '../state/hub-context.js';
 import { errorMessage } from '../bridge/errors.js';
 import { emptyLogView, viewStart, viewText, withChunk, withEarlier, type LogView } from '../lib/log-view.js';
@@ -10,6 +11,7 @@ const BOTTOM_SLACK_PX = 24;
 
 export function ServerLogs({ name }: { name: string }) {
   const { bridge } = useHub();
+  const access = useHubAccess();
   const [following, setFollowing] = useState(false);
   const [view, setView] = useState<LogView>(emptyLogView);
   const [error, setError] = useState<string | null>(null);
@@ -60,7 +62,8 @@ export function ServerLogs({ name }: { name: string }) {
     <section className="logs" aria-labelledby="logs-title">
       <div className="section-head">
         <h3 id="logs-title">Server log</h3>
-        <button type="button" onClick={toggle}>
+        {/* Hiding asks nothing of hubtray: only a new follow waits for it. */}
+        <button type="button" onClick={toggle} disabled={!following && access.blocked} title={following ? undefined : access.title()}>
           {following ? 'Hide log' : 'Show log'}
         </button>
       </div>
@@ -68,7 +71,7 @@ export function ServerLogs({ name }: { name: string }) {
       {following ? (
         <>
           {viewStart(view) > 0 ? (
-            <button type="button" className="log-earlier" onClick={loadEarlier} disabled={loadingEarlier}>
+            <button type="button" className="log-earlier" onClick={loadEarlier} disabled={loadingEarlier || access.blocked} title={access.title()}>
               Load earlier
             </button>
           ) : null}

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ServerName, type SystemInfo } from '../../../shared/api.js';
 import { ErrorAlert } from '../components/error-alert.js';
+import { HubUnreachableNote, useHubAccess } from '../components/hub-unreachable.js';
 import { Field } from '../components/field.js';
 import { errorMessage } from '../bridge/errors.js';
 import { checkValues, initialValues, type FormValues } from '../lib/form-values.js';
@@ -67,6 +68,7 @@ function SystemUseNote({ use }: { use: SystemUse }) {
 
 function StartForm({ system }: { system: SystemInfo }) {
   const { bridge } = useHub();
+  const access = useHubAccess();
   const [values, setValues] = useState<FormValues>(() => initialValues(system.form, system.lastOptions));
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -94,7 +96,7 @@ function StartForm({ system }: { system: SystemInfo }) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (valid && !starting) start();
+        if (valid && !starting && !access.blocked) start();
       }}
     >
       <OptionsForm form={system.form} values={values} errors={errors} onChange={(field, value) => setValues((v) => ({ ...v, [field]: value }))} />
@@ -107,7 +109,8 @@ function StartForm({ system }: { system: SystemInfo }) {
       {error ? <ErrorAlert text={error} /> : null}
       {/* Stays at the window's bottom edge while the form scrolls: the Start is never a scroll away. */}
       <div className="form-actions sticky-actions">
-        <button type="submit" className="primary" disabled={!valid || starting}>
+        <HubUnreachableNote />
+        <button type="submit" className="primary" disabled={!valid || starting || access.blocked} title={access.title()}>
           {starting ? 'Starting…' : `Start on ${system.name}`}
         </button>
       </div>

@@ -9,12 +9,14 @@ import { useHub } from '../state/hub-context.js';
 interface StopButtonProps {
   server: ServerInfo;
   disabled: boolean;
+  /** Why it is disabled, when that is not plain to see (hubtray cannot be reached). */
+  title?: string;
   busy: boolean;
   /** Runs the stop as the other actions run theirs (disabled while under way, errors reported). */
   run: (work: () => Promise<unknown>) => void;
 }
 
-export function StopButton({ server, disabled, busy, run }: StopButtonProps) {
+export function StopButton({ server, disabled, title, busy, run }: StopButtonProps) {
   const { bridge } = useHub();
   const [asking, setAsking] = useState<KernelActivity | null>(null);
   const { name } = server;
@@ -27,7 +29,7 @@ export function StopButton({ server, disabled, busy, run }: StopButtonProps) {
     });
   return (
     <>
-      <button type="button" disabled={server.status === 'stopping' || disabled} aria-label={`Stop ${name}`} onClick={click}>
+      <button type="button" disabled={server.status === 'stopping' || disabled} title={title} aria-label={`Stop ${name}`} onClick={click}>
         {server.status === 'stopping' || busy ? 'Stopping…' : 'Stop'}
       </button>
       {asking ? (
@@ -44,6 +46,9 @@ export function StopButton({ server, disabled, busy, run }: StopButtonProps) {
             <button
               type="button"
               className="primary"
+              // hubtray may have gone while the question was open.
+              disabled={disabled}
+              title={title}
               onClick={() => {
                 setAsking(null);
                 run(stop);

@@ -3,6 +3,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { ConnectionReport } from '../../../shared/api.js';
 import { Field } from '../components/field.js';
+import { HubUnreachableNote, useHubAccess } from '../components/hub-unreachable.js';
 import { errorMessage } from '../bridge/errors.js';
 import { checkDraft, draftFrom, kindToAdd, type Draft } from '../lib/system-draft.js';
 import { kindDescriptor } from '../../../shared/kinds/registry.js';
@@ -36,6 +37,7 @@ interface EditorFormProps {
 
 function EditorForm({ initial, editing, taken }: EditorFormProps) {
   const { bridge } = useHub();
+  const access = useHubAccess();
   const [draft, setDraft] = useState(initial);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [saving, setSaving] = useState(false);
@@ -83,7 +85,7 @@ function EditorForm({ initial, editing, taken }: EditorFormProps) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (!saving) save();
+          if (!saving && !access.blocked) save();
         }}
       >
         <Field label="Name" help="How the system is listed, e.g. the cluster's name." error={shown('name')}>
@@ -136,13 +138,14 @@ function EditorForm({ initial, editing, taken }: EditorFormProps) {
           {test === 'testing' ? 'Testing… (answer any password prompt that appears)' : test?.message}
         </p>
         <div className="form-actions">
+          <HubUnreachableNote />
           <a className="button" href={href({ view: 'systems' })}>
             Cancel
           </a>
-          <button type="button" onClick={runTest} disabled={test === 'testing'}>
+          <button type="button" onClick={runTest} disabled={test === 'testing' || access.blocked} title={access.title()}>
             Test connection
           </button>
-          <button type="submit" className="primary" disabled={saving}>
+          <button type="submit" className="primary" disabled={saving || access.blocked} title={access.title()}>
             {saving ? 'Saving…' : 'Save'}
           </button>
         </div>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { SystemSettings } from '../../../shared/api.js';
 import { ErrorAlert } from '../components/error-alert.js';
+import { HubUnreachableNote, useHubAccess } from '../components/hub-unreachable.js';
 import { errorMessage } from '../bridge/errors.js';
 import { addableKinds, kindLabel } from '../lib/system-draft.js';
 import { href } from '../lib/route.js';
@@ -30,6 +31,7 @@ export function useSystemSettings(): { settings: SystemSettings | null; error: s
 export function SystemsView() {
   const { bridge, state, report } = useHub();
   const { settings, error } = useSystemSettings();
+  const access = useHubAccess();
   const [status, setStatus] = useState('');
 
   const remove = (name: string) => {
@@ -44,6 +46,7 @@ export function SystemsView() {
     <section className="view" aria-labelledby="systems-title">
       <div className="section-head">
         <h2 id="systems-title">Systems</h2>
+        <HubUnreachableNote />
       </div>
       <nav className="actions add-system" aria-label="Add a system">
         {addableKinds.map(({ kind, add }, index) => (
@@ -67,7 +70,7 @@ export function SystemsView() {
                 <a className="button" href={href({ view: 'edit-system', name: system.name })} aria-label={`Edit ${system.name}`}>
                   Edit
                 </a>
-                <button type="button" onClick={() => remove(system.name)} aria-label={`Remove ${system.name}`} disabled={settings?.embedded.includes(system.name)}>
+                <button type="button" onClick={() => remove(system.name)} aria-label={`Remove ${system.name}`} disabled={settings?.embedded.includes(system.name) || access.blocked} title={access.title()}>
                   Remove
                 </button>
               </div>
@@ -86,7 +89,7 @@ export function SystemsView() {
         <p className="help">
           Saved in <code>{settings?.file ?? 'config.json'}</code>. Running servers keep the settings they started with.
         </p>
-        <button type="button" onClick={reload}>
+        <button type="button" onClick={reload} disabled={access.blocked} title={access.title()}>
           Reload config.json
         </button>
       </div>
