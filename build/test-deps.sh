@@ -16,6 +16,7 @@ packages=(
   slurm-wlm munge
   krb5-kdc krb5-admin-server krb5-user
   environment-modules python3-venv
+  libnss-wrapper
   chromium
 )
 missing=()

@@ -1,9 +1,11 @@
 // OpenSSH's own reading of a config, as the oracle the ssh config tests compare hubtray with: `ssh -G -F CONFIG HOST`
 // in a home of the test's. OpenSSH takes `~` and %d from the passwd entry, not $HOME (and Include's globs from
-// $HOME), so each run gets a private mount namespace in which /etc/passwd gives this user the test's home.
+// $HOME), so ssh runs under nss_wrapper with a passwd that gives this user the test's home. (A private mount
+// namespace binding a copy over /etc/passwd lost its mount whenever a parallel test's useradd renamed a new
+// /etc/passwd into place: the kernel detaches mounts on a dentry renamed over in any namespace.)
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -35,8 +37,29 @@ export async function oracleHome(): Promise<OracleHome> {
     })
     .join('\n');
   await writeFile(path.join(dir, 'passwd'), passwd);
-  const env = { ...process.env, HOME: home, SHELL: '/bin/sh', ORACLE_PASSWD: path.join(dir, 'passwd') };
-  return { home, env, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  await writeFile(path.join(dir, 'group'), await readFile('/etc/group', 'utf8'));
+  const env = {
+    ...process.env,
+    HOME: home,
+    SHELL: '/bin/sh',
+    LD_PRELOAD: await nssWrapper(),
+    NSS_WRAPPER_PASSWD: path.join(dir, 'passwd'),
+    NSS_WRAPPER_GROUP: path.join(dir, 'group'),
+  };
+  const oracle = { home, env, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const empty = await sshG(oracle, '/dev/null', 'nowhere');
+  const knownHosts = empty.ok ? one(empty.dump, 'userknownhostsfile') : empty.stderr;
+  if (!knownHosts?.startsWith(home)) throw new Error(`ssh -G does not see the test's home under nss_wrapper: ${knownHosts}`);
+  return oracle;
+}
+
+/** Debian's libnss-wrapper (build/test-deps.sh installs it), in whichever multiarch folder this machine has. */
+async function nssWrapper(): Promise<string> {
+  for (const dir of await readdir('/usr/lib').catch(() => [])) {
+    const file = path.join('/usr/lib', dir, 'libnss_wrapper.so');
+    if (await access(file).then(() => true, () => false)) return file;
+  }
+  throw new Error('libnss_wrapper.so is not installed: run bash build/test-deps.sh (Debian package libnss-wrapper)');
 }
 
 export type Dump = Map<string, string[]>;
@@ -45,12 +68,8 @@ export type SshG = { ok: true; dump: Dump } | { ok: false; stderr: string };
 
 /** `ssh -G` with only the options OpenSSH's own ProxyJump would pass (-l, -p, -J); at most 10 s. */
 export async function sshG(home: OracleHome, config: string, host: string, args: string[] = []): Promise<SshG> {
-  const script = 'mount --bind "$ORACLE_PASSWD" /etc/passwd && exec ssh -G "$@" </dev/null';
   try {
-    const { stdout } = await run('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', '-F', config, ...args, host], {
-      env: home.env,
-      timeout: 10_000,
-    });
+    const { stdout } = await run('ssh', ['-G', '-F', config, ...args, host], { env: home.env, timeout: 10_000 });
     const dump: Dump = new Map();
     for (const line of stdout.split('\n')) {
       const space = line.indexOf(' ');
@@ -60,9 +79,7 @@ export async function sshG(home: OracleHome, config: string, host: string, args:
     }
     return { ok: true, dump };
   } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr ?? String(err);
-    if (/unshare|mount/.test(stderr)) throw new Error(`cannot give ssh -G a home of its own (needs root): ${stderr}`, { cause: err });
-    return { ok: false, stderr };
+    return { ok: false, stderr: (err as { stderr?: string }).stderr ?? String(err) };
   }
 }
 
