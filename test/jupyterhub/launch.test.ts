@@ -168,7 +168,7 @@ describe('jupyterhub system', () => {
     // hubtray's clean-up after the exit has run (the server is stopped in its list): the hub still has it, stopped.
     expect((await hubServers('alice')).theirs).toMatchObject({ ready: false, pending: null });
     await hub.api('DELETE', 'users/alice/servers/theirs', { remove: true });
-  });
+  }, 180_000);
 
   it('lists a server started on the hub itself, opens it and stops it', async () => {
     expect((await hub.api('POST', 'users/alice/servers/elsewhere', { profile: 'web' })).status).toBe(202);
@@ -184,7 +184,7 @@ describe('jupyterhub system', () => {
     expect(await hubServers('alice')).not.toHaveProperty('elsewhere');
     // Listed once, under one name, though two systems share the hub.
     expect((await h.hub.listServers()).filter((s) => s.userOptions.profile === 'web').map((s) => s.name)).toEqual(['uni-elsewhere']);
-  });
+  }, 150_000);
 
   it('reports a token the hub refuses as a 403 and says what to do', async () => {
     await h.hub.start({ system: 'mallory', name: 'refused' });
