@@ -34,18 +34,19 @@ export class CullWatch {
   private readonly policy: CullPolicy;
   private readonly everyMs: number;
 
-  /** null when the settings cull nothing. */
-  static from(settings: CommonSettings, target: CullTarget): CullWatch | null {
+  /** null when the settings cull nothing. `keptAt`: the user's last "Keep running", as remembered across restarts. */
+  static from(settings: CommonSettings, target: CullTarget, keptAt: Date | null): CullWatch | null {
     const policy = { idleTimeoutSeconds: settings.cull_idle_timeout, maxAgeSeconds: settings.cull_max_age, cullBusy: settings.cull_busy, warningSeconds: settings.cull_warning };
     if (policy.idleTimeoutSeconds <= 0 && policy.maxAgeSeconds <= 0) return null;
     // The idle culler's default: half the timeout, so that a server is culled within 1.5 timeouts at the latest.
     const every = settings.cull_every > 0 ? settings.cull_every : (policy.idleTimeoutSeconds || policy.maxAgeSeconds) / 2;
-    return new CullWatch(policy, every * 1000, target);
+    return new CullWatch(policy, every * 1000, target, keptAt);
   }
 
-  private constructor(policy: CullPolicy, everyMs: number, private readonly target: CullTarget) {
+  private constructor(policy: CullPolicy, everyMs: number, private readonly target: CullTarget, keptAt: Date | null) {
     this.policy = policy;
     this.everyMs = everyMs;
+    this.keptAt = keptAt;
   }
 
   /** Seconds until the warned cull, for the tray's and the window's countdown; absent when none is due. */
@@ -64,9 +65,9 @@ export class CullWatch {
     this.unschedule();
   }
 
-  /** "Keep running": the clock starts again, for one more period. */
-  keepRunning(): void {
-    this.keptAt = new Date();
+  /** "Keep running": the clock starts again at `at`, for one more period. */
+  keepRunning(at: Date): void {
+    this.keptAt = at;
     const warned = this.stopsAt !== null;
     this.unschedule();
     this.schedule(this.everyMs);

@@ -167,7 +167,7 @@ export class Hub implements HubApi, HubEventSource, LogFollowing {
     const { status } = runtime.info();
     if (status !== 'running') throw new HubError('conflict', `${args.name} is ${status}; only a running server can be kept running`);
     try {
-      runtime.keepRunning();
+      await runtime.keepRunning();
     } catch (error) {
       throw new HubError('conflict', errorMessage(error));
     }

@@ -98,7 +98,7 @@ export class ServerRuntime {
       warn: (message) => deps.notice('warning', message, 'cull'),
       changed: () => deps.changed(this.info()),
       background: deps.background,
-    });
+    }, record.keptRunningAt ? new Date(record.keptRunningAt) : null);
   }
 
   get name(): string {
@@ -294,9 +294,11 @@ export class ServerRuntime {
   }
 
   /** "Keep running" before a cull: the idle clock starts again, for one more period. */
-  keepRunning(): void {
+  async keepRunning(): Promise<void> {
     if (!this.culler) throw new Error(`${this.name} is not culled when idle: its system sets no ${settingName('cull_idle_timeout')} or ${settingName('cull_max_age')}`);
-    this.culler.keepRunning();
+    const at = new Date();
+    this.culler.keepRunning(at);
+    await this.update({ keptRunningAt: at.toISOString() });
   }
 
   private async carryOutStop(now: boolean, why = STOPPED_BY_USER): Promise<void> {

@@ -35,6 +35,8 @@ export const ServerRecord = z.object({
   stoppedAt: Timestamp.nullable(),
   exitStatus: z.number().int().nullable(),
   reason: z.string().nullable(),
+  /** The user's last "Keep running" (the idle culler's clock starts there): a restarted hub must not cull early. */
+  keptRunningAt: Timestamp.nullable().optional(),
 });
 export type ServerRecord = z.infer<typeof ServerRecord>;
 
