@@ -1,6 +1,8 @@
 // The idle culler's rule as a table: what the server said, the clock and the settings in; keep, warn or cull out.
 import { describe, expect, it } from 'vitest';
-import { decideCull, type CullFacts, type CullPolicy } from '../../electron/core/culler/cull-decision.js';
+import { decideCull, userActivityFromHub, type CullFacts, type CullPolicy } from '../../electron/core/culler/cull-decision.js';
+import { OWN_TRAFFIC_MARGIN_MS, OwnTraffic } from '../../electron/core/culler/own-traffic.js';
+import { ReportedActivity } from '../../electron/core/singleuser-api/activity-report.js';
 
 const t0 = Date.parse('2026-12-02T10:00:00Z');
 const at = (minutes: number) => new Date(t0 + minutes * 60_000);
@@ -35,5 +37,53 @@ describe('decideCull', () => {
   ];
   it.each(rows)('$case', (row) => {
     expect(decideCull({ ...policy, ...row.policy }, row.facts)).toEqual(row.verdict);
+  });
+});
+
+describe("the hub's last_activity as the user's", () => {
+  const ms = (d: Date, plus: number) => new Date(d.getTime() + plus);
+  // hubtray's own requests: a check at minute 10 (80 ms long) and a burst of polls from minute 20 to 21.
+  const own = new OwnTraffic();
+  own.remember(at(10).getTime(), at(10).getTime() + 80);
+  for (let s = 0; s <= 60; s += 3) own.remember(at(20).getTime() + s * 1000, at(20).getTime() + s * 1000 + 50);
+  it.each([
+    { case: 'none recorded', hub: null, out: null },
+    { case: "the hub's clock behind by up to the margin: that request", hub: ms(at(10), -OWN_TRAFFIC_MARGIN_MS), out: null },
+    { case: 'ahead by up to the margin: that request', hub: ms(at(10), 80 + OWN_TRAFFIC_MARGIN_MS), out: null },
+    { case: "just past the margin: the user's", hub: ms(at(10), 81 + OWN_TRAFFIC_MARGIN_MS), out: ms(at(10), 81 + OWN_TRAFFIC_MARGIN_MS) },
+    { case: "between hubtray's requests: the user's", hub: at(15), out: at(15) },
+    { case: 'within a burst of polls (merged into one span): hubtray', hub: ms(at(20), 31_500), out: null },
+    { case: 'a hub clock ahead (clock step): no later than now', hub: at(90), out: at(30) },
+  ])('$case', ({ hub, out }) => {
+    expect(userActivityFromHub(hub, own, at(30))).toEqual(out);
+  });
+
+  it('forgets requests older than an hour', () => {
+    const long = new OwnTraffic();
+    long.remember(at(0).getTime(), at(0).getTime() + 10);
+    for (let i = 0; i < 5000; i++) long.remember(at(1).getTime() + i * 20_000, at(1).getTime() + i * 20_000 + 10);
+    expect(long.explains(at(0))).toBe(false);
+    const last = at(1).getTime() + 4999 * 20_000;
+    expect(long.explains(new Date(last))).toBe(true);
+    expect(long.explains(new Date(last - 30 * 60_000))).toBe(true);
+    expect(long.explains(new Date(last - 30 * 60_000 + 10_000))).toBe(false);
+  });
+});
+
+describe('a lab\'s reported activity (its clock stepped ahead)', () => {
+  it('counts a report from the future as of its arrival, and the same time reported again not at all', () => {
+    const reported = new ReportedActivity();
+    reported.report(at(5), at(6));
+    expect(reported.latest()).toEqual(at(5));
+    reported.report(at(120), at(7));
+    expect(reported.latest()).toEqual(at(7));
+    // The idle lab repeats its (future) last activity every interval: nothing new happened.
+    reported.report(at(120), at(12));
+    expect(reported.latest()).toEqual(at(7));
+    // An older time later (the lab's clock set right again) does not move it back.
+    reported.report(at(6), at(13));
+    expect(reported.latest()).toEqual(at(7));
+    reported.report(at(13), at(13));
+    expect(reported.latest()).toEqual(at(13));
   });
 });

@@ -15,6 +15,7 @@ const token = 'a'.repeat(48);
 const otherToken = 'b'.repeat(48);
 const events: Array<Record<string, unknown>> = [];
 const tunnels: Array<Record<string, unknown>> = [];
+const reports: Date[] = [];
 let hub: PersonalHub;
 let base: string;
 let lab: RegisteredServer;
@@ -28,8 +29,9 @@ beforeAll(async () => {
       if (body.service === 'refuse:1') throw new Error('not that address');
       tunnels.push(body);
     },
+    activity: (at) => reports.push(at),
   });
-  hub.register('lab2', otherToken, { event: () => undefined, setupTunnel: async () => undefined });
+  hub.register('lab2', otherToken, { event: () => undefined, setupTunnel: async () => undefined, activity: () => undefined });
 });
 
 afterAll(async () => {
@@ -74,10 +76,26 @@ describe('what the lab calls', () => {
     expect((await call('/hub/api/user', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
-  it('takes activity reports for the token’s own user', async () => {
-    const body = JSON.stringify({ servers: { lab1: { last_activity: '2026-01-01T00:00:00Z' } }, last_activity: '2026-01-01T00:00:00Z' });
-    expect((await call(`/hub/api/users/${user}/activity`, { method: 'POST', token, body })).status).toBe(204);
+  it('hands activity reports to the token’s own server, the server’s own time first', async () => {
+    const path = `/hub/api/users/${user}/activity`;
+    const body = JSON.stringify({ servers: { lab1: { last_activity: '2026-01-01T00:00:00Z' } }, last_activity: '2025-12-31T00:00:00Z' });
+    expect((await call(path, { method: 'POST', token, body })).status).toBe(204);
+    expect((await call(path, { method: 'POST', token, body: '{"last_activity":"2026-01-02T00:00:00.000000Z"}' })).status).toBe(204);
+    expect(reports).toEqual([new Date('2026-01-01T00:00:00Z'), new Date('2026-01-02T00:00:00Z')]);
     expect((await call('/hub/api/users/someone-else/activity', { method: 'POST', token, body })).status).toBe(403);
+  });
+
+  it('refuses a report for another server, with no time, or with a time that is not one (a hostile lab)', async () => {
+    const path = `/hub/api/users/${user}/activity`;
+    const before = reports.length;
+    const other = await call(path, { method: 'POST', token, body: JSON.stringify({ servers: { lab2: { last_activity: '2026-01-01T00:00:00Z' } } }) });
+    expect(other.status).toBe(403);
+    expect(other.json().message).toBe("this token may only report its own server's activity");
+    expect((await call(path, { method: 'POST', token, body: '{}' })).json().message).toBe('body has no activity');
+    const bad = await call(path, { method: 'POST', token, body: '{"last_activity":"yesterday"}' });
+    expect([bad.status, bad.json().message]).toEqual([400, 'last_activity must be an ISO 8601 timestamp']);
+    expect((await call(path, { method: 'POST', token, body: '{"servers":[1]}' })).status).toBe(400);
+    expect(reports).toHaveLength(before);
   });
 });
 

@@ -2,6 +2,7 @@
 // function of what the server said and a clock. Idle since its last activity (or the user's "Keep running", whichever
 // is later); busy kernels and open connections are activity now unless cull_busy says busy counts as idle; a server
 // older than cull_max_age goes however busy it is.
+import type { OwnTraffic } from './own-traffic.js';
 
 export interface CullPolicy {
   idleTimeoutSeconds: number;
@@ -56,4 +57,20 @@ export function decideCull(policy: CullPolicy, facts: CullFacts): CullVerdict {
 export function minutes(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
+
+/**
+ * The hub's last_activity for a server, as the user's activity: not when it may be one of hubtray's own requests
+ * (a hub's proxy counts those too; the server's own answer covers that time); a hub whose clock runs ahead grants
+ * no future.
+ */
+export function userActivityFromHub(hubSaw: Date | null, own: OwnTraffic, now: Date): Date | null {
+  if (!hubSaw || own.explains(hubSaw)) return null;
+  return hubSaw > now ? now : hubSaw;
+}
+
+/** The later of two activity times, either of which may be unknown. */
+export function latest(a: Date | null, b: Date | null): Date | null {
+  if (!a || !b) return a ?? b;
+  return a > b ? a : b;
 }

@@ -3,8 +3,9 @@
 // server's runtime: started when it is ready, cleared when it stops or the hub closes; a check that fails is
 // reported through the hub's background owner and the next one comes as planned.
 import type { CommonSettings } from '../../../shared/config.js';
-import { decideCull, minutes, type CullPolicy } from './cull-decision.js';
-import { readJupyterActivity } from './jupyter-activity.js';
+import { decideCull, latest, minutes, userActivityFromHub, type CullPolicy } from './cull-decision.js';
+import { readJupyterActivity, type JupyterActivity } from './jupyter-activity.js';
+import type { OwnTraffic } from './own-traffic.js';
 
 export interface CullTarget {
   name: string;
@@ -14,6 +15,10 @@ export interface CullTarget {
   startedAt(): Date;
   /** Stops it, with the usual escalation, saying why. */
   cull(why: string): Promise<void>;
+  /** What the server's hub recorded of its activity (jupyterhub, outpost), where a hub keeps such a record. */
+  hubActivity?(): Promise<Date | null>;
+  /** The Hub's own requests to the server (its HTTP checks, a kernels question); the culler's reads join them. */
+  ownTraffic: OwnTraffic;
   warn(message: string): void;
   /** The countdown changed: the server's info is announced again. */
   changed(): void;
@@ -30,6 +35,8 @@ export class CullWatch {
   /** Between watch() and clear(): a check that was under way when its server stopped schedules no next one. */
   private watching = false;
   private keptAt: Date | null = null;
+  /** The user's latest activity the hub saw: kept, since the hub's record moves on to hubtray's own later requests. */
+  private hubSawUser: Date | null = null;
   private stopsAt: Date | null = null;
   private readonly policy: CullPolicy;
   private readonly everyMs: number;
@@ -97,6 +104,15 @@ export class CullWatch {
     }
   }
 
+  /** What the server says of its activity, and what its hub saw of the user's since hubtray's own requests. */
+  private async readActivity(reach: { baseUrl: string; token: string }, now: Date, idleSince: Date): Promise<JupyterActivity> {
+    // The hub first: the server's read below passes the hub's proxy, and would be the record read after it.
+    const hubSaw = (await this.target.hubActivity?.()) ?? null;
+    this.hubSawUser = latest(this.hubSawUser, userActivityFromHub(hubSaw, this.target.ownTraffic, now));
+    const server = await this.target.ownTraffic.around(() => readJupyterActivity({ ...reach, askKernels: !this.policy.cullBusy, idleSince }));
+    return { ...server, lastActivity: latest(server.lastActivity, this.hubSawUser) };
+  }
+
   private async checkOnce(): Promise<void> {
     const reach = this.target.reach();
     // Unreachable now (a tunnel that heals): no activity can be read, so nothing is culled on a guess.
@@ -105,7 +121,7 @@ export class CullWatch {
     const quietFor = Math.max(0, this.policy.idleTimeoutSeconds - this.policy.warningSeconds) * 1000;
     let activity;
     try {
-      activity = await readJupyterActivity({ ...reach, askKernels: !this.policy.cullBusy, idleSince: new Date(now.getTime() - quietFor) });
+      activity = await this.readActivity(reach, now, new Date(now.getTime() - quietFor));
     } catch (error) {
       this.schedule(this.everyMs);
       throw error;

@@ -6,6 +6,7 @@
 // The server is a peer: every answer is bounded in time and size and checked before it is believed (jupyter-json.ts).
 import { z } from 'zod';
 import { getJupyterJson } from '../net/jupyter-json.js';
+import { parseTime } from '../../../shared/time.js';
 
 const Status = z.object({ last_activity: z.string().nullable().optional(), connections: z.number().int().min(0).optional(), kernels: z.number().int().min(0).optional() });
 const Kernels = z.array(z.object({ execution_state: z.string().optional() }));
@@ -35,10 +36,4 @@ export async function readJupyterActivity(question: ActivityQuestion, timeoutMs?
   if (!question.askKernels || recent || activity.connections > 0 || !status.kernels) return activity;
   const kernels = await getJupyterJson(question.baseUrl, question.token, 'api/kernels?no_track_activity=1', Kernels, timeoutMs);
   return { ...activity, busyKernels: kernels.filter((k) => k.execution_state === 'busy').length };
-}
-
-function parseTime(text: string | null | undefined): Date | null {
-  if (!text) return null;
-  const time = new Date(text);
-  return Number.isNaN(time.getTime()) ? null : time;
 }

@@ -24,6 +24,7 @@ import { ACTIVE_STATUSES, IllegalTransition, transition, type LifecycleEvent } f
 import { checkServer } from './server-check.js';
 import { WalltimeWatch } from './walltime-watch.js';
 import { CullWatch } from '../culler/cull-watch.js';
+import { OwnTraffic } from '../culler/own-traffic.js';
 
 export interface RuntimeDeps {
   store: StateStore;
@@ -76,6 +77,8 @@ export class ServerRuntime {
   private readonly walltime: WalltimeWatch;
   /** The idle culler, when the system's settings cull (cull_idle_timeout, cull_max_age). */
   private readonly culler: CullWatch | null;
+  /** The Hub's own requests to the server: a hub's proxy counts them as the server's activity. */
+  private readonly ownTraffic = new OwnTraffic();
   /** Why this server's last change is not on disk yet (the state store retries by itself); null once it is. */
   private unsaved: string | null = null;
   private closed = false;
@@ -95,6 +98,8 @@ export class ServerRuntime {
       },
       startedAt: () => new Date(this.record.readyAt ?? this.record.createdAt),
       cull: (why) => this.stop(false, why),
+      ...(spawner.hubActivity ? { hubActivity: () => (spawner.hubActivity as () => Promise<Date | null>)() } : {}),
+      ownTraffic: this.ownTraffic,
       warn: (message) => deps.notice('warning', message, 'cull'),
       changed: () => deps.changed(this.info()),
       background: deps.background,
@@ -164,7 +169,8 @@ export class ServerRuntime {
   async kernels(): Promise<KernelActivity> {
     const base = this.baseUrl();
     if (this.record.status !== 'running' || !base || !this.token) throw new Error(`${this.name} is ${this.record.status}, not running`);
-    return kernelActivity(base, this.token);
+    const token = this.token;
+    return this.ownTraffic.around(() => kernelActivity(base, token));
   }
 
   /** Every progress message and reason this server had, in full (within FullText's own bound). */
@@ -478,12 +484,16 @@ export class ServerRuntime {
     const regular = options.everyMs !== undefined;
     // A tunnel to rebuild is proven by an answer through it.
     const tunnelMissing = this.endpoint?.via !== undefined && this.forward === null;
-    const askHttp = !regular || !this.answeredHttp || tunnelMissing || this.pollsSinceHttp + 1 >= HTTP_EVERY_POLLS;
+    // A hub's proxy counts each request as the user's activity, so a server behind one is asked only until it has
+    // answered once: regular requests would keep it from the hub's own idle culler for ever.
+    const dueHttp = !this.spawner.behindHubProxy && this.pollsSinceHttp + 1 >= HTTP_EVERY_POLLS;
+    const askHttp = !regular || !this.answeredHttp || tunnelMissing || dueHttp;
     const verdict = await checkServer(
       this.spawner,
       async () => {
         const base = this.baseUrl();
-        return this.token !== null && base !== null && answersHttp(base, this.token);
+        const token = this.token;
+        return token !== null && base !== null && this.ownTraffic.around(() => answersHttp(base, token));
       },
       options,
       askHttp || before !== 'running',
@@ -510,7 +520,8 @@ export class ServerRuntime {
     }
     this.endpoint = endpoint;
     await this.reach(this.record.tunnel.localPort);
-    const answers = verdict.answers === null ? this.answeredHttp : verdict.answers || (this.baseUrl() !== null && (await answersHttp(this.baseUrl() as string, this.token)));
+    const token = this.token;
+    const answers = verdict.answers === null ? this.answeredHttp : verdict.answers || (this.baseUrl() !== null && (await this.ownTraffic.around(() => answersHttp(this.baseUrl() as string, token))));
     this.pollsSinceHttp = verdict.answers === null ? this.pollsSinceHttp + 1 : 0;
     this.answeredHttp = answers;
     await this.move('ready', {

@@ -4,6 +4,7 @@
 // or at public_api_url. Each server registers its API token while it is hubtray's, and its tokens die with it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import os from 'node:os';
+import { reportedActivity } from './activity-report.js';
 import { BrowserSessions } from './browser-sessions.js';
 import { listenOnLoopback } from '../net/listen.js';
 import { sendJson } from '../net/json-reply.js';
@@ -21,6 +22,8 @@ export interface ServerCallbacks {
   event(event: Record<string, unknown>): void;
   /** The setup-tunnel callback (JUPYTERHUB_SETUPTUNNEL_URL): where the lab listens. Throwing answers 400 with the message. */
   setupTunnel(body: Record<string, unknown>): Promise<void>;
+  /** The lab's activity report (JUPYTERHUB_ACTIVITY_URL): its last activity, in the lab's clock. */
+  activity(reported: Date): void;
 }
 
 export interface RegisteredServer {
@@ -195,8 +198,8 @@ export class PersonalHub {
     if (path === '/user' && method === 'GET') return sendJson(res, 200, userModel(owner));
     const activity = /^\/users\/([^/]+)\/activity$/.exec(path);
     if (activity && method === 'POST') {
-      this.checkUser(owner, decodeURIComponent(activity[1] as string));
-      await readJsonObject(req);
+      const entry = this.entryFor(owner, decodeURIComponent(activity[1] as string), owner.server);
+      entry.callbacks.activity(reportedActivity(await readJsonObject(req), owner.server));
       return sendEmpty(res);
     }
     const callback = /^\/users\/(progress\/events|setuptunnel)\/([^/]+)\/([^/]+)$/.exec(path);

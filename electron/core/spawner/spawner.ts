@@ -101,6 +101,16 @@ export interface Spawner {
   explainEarlyExit?(log: string): Promise<string | null>;
   /** Optional: the ready event as the spawner words it (progress_ready_hook); it must stay a ready event. */
   readyEvent?(event: ProgressEvent): Promise<ProgressEvent>;
+  /**
+   * Optional: the server's last activity as its hub has recorded it (a remote JupyterHub's server model; what an
+   * Outpost's lab reported to the personal hub), for the idle culler; null when the hub has recorded none.
+   */
+  hubActivity?(): Promise<Date | null>;
+  /**
+   * Optional: its server is reached through a hub's proxy, which counts every request as the user's activity (a
+   * remote JupyterHub): the Hub's regular checks then ask the hub, not the server, so the hub's culler still works.
+   */
+  readonly behindHubProxy?: boolean;
 }
 
 /**

@@ -16,6 +16,7 @@ import { isPathOnHub, pathOnHub } from './origin.js';
 import { runPreLaunchHook, type LaunchArgs } from './pre-launch-hook.js';
 import { followProgress, type HubProgressEvent } from './progress.js';
 import { sleep } from '../../net/retry.js';
+import { parseTime } from '../../../../shared/time.js';
 import { hubServerState, readHubServerState, type HubServerState } from './server-state.js';
 
 /** The part of hubtray's progress bar a launch on the hub fills (the Hub's own steps come before and after). */
@@ -115,6 +116,15 @@ export class JupyterHubSpawner extends SpawnerBase {
     const client = await this.connect();
     const model = (await client.api.user(this.state.user)).servers[this.state.server];
     return model?.ready || model?.pending ? null : 0;
+  }
+
+  readonly behindHubProxy = true;
+
+  /** The hub's last_activity for the server: its proxy's traffic (the culler's own checks too) and the server's reports. */
+  async hubActivity(): Promise<Date | null> {
+    if (!this.state) return null;
+    const client = await this.connect();
+    return parseTime((await client.api.user(this.state.user)).servers[this.state.server]?.last_activity);
   }
 
   /**

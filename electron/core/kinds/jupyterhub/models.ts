@@ -14,6 +14,8 @@ export const ServerModel = z.object({
   started: z.string().nullable().optional(),
   stopped: z.boolean().optional(),
   user_options: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** What the hub last saw of the server: its proxy's traffic and the server's own activity reports (read:servers). */
+  last_activity: z.string().nullable().optional(),
 });
 export type ServerModel = z.infer<typeof ServerModel>;
 

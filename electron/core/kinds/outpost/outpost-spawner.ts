@@ -10,6 +10,7 @@ import type { FormSchema, UserOptions } from '../../../../shared/forms.js';
 import { FLAVOR_FIELD, type RequestKwargs } from '../../../../shared/kinds/outpost.js';
 import { HookError } from '../../hooks/hooks.js';
 import type { RegisteredServer, ServerCallbacks } from '../../singleuser-api/personal-hub.js';
+import { ReportedActivity } from '../../singleuser-api/activity-report.js';
 import { secretKeys } from '../../secrets/secret-store.js';
 import { expandUsername } from '../../shell-spawner/shell-spawner.js';
 import { SpawnerBase, type Endpoint, type JsonObject, type SpawnRequest } from '../../spawner/spawner.js';
@@ -66,6 +67,7 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
   private progressSoFar = PROGRESS_FROM;
   private logLines: string[] = [];
   private eventQueue: Promise<void> = Promise.resolve();
+  private readonly reported = new ReportedActivity();
   private readonly credentials = new Map<string, OutpostCredentials>();
 
   constructor(
@@ -381,6 +383,15 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
     if (this.starting) return this.starting.address.resolve(service);
     if (this.state?.service && normalService(this.state.service) === normalService(service)) return;
     throw new Error(`hubtray does not move the tunnel of a running server (it has ${this.state?.service || 'no address'}, asked for ${boundedText(service, 100)})`);
+  }
+
+  /** The lab's activity report: what the idle culler reads as the hub's last_activity (hubActivity). */
+  activity(reported: Date): void {
+    this.reported.report(reported);
+  }
+
+  async hubActivity(): Promise<Date | null> {
+    return this.reported.latest();
   }
 
   // --- helpers ---
