@@ -10,7 +10,9 @@
 // - /proc/PID/status: VmRSS at the end of the window, VmHWM (the peak since it started);
 // - /proc/PID/io: write_bytes (what it sent to storage) and wchar (every write(): files, pipes, sockets);
 // - HUBTRAY_HOME, its logs/ and run/ under fs.watch (inotify): every file event by name, and state.json's rewrites
-//   (an atomic write ends with a rename onto state.json), cross-checked by polling its inode every 100 ms.
+//   (an atomic write ends with a rename onto state.json), cross-checked by polling its inode every 100 ms;
+// - HUBTRAY_HOME as a whole, every file's inode, size and mtime before and after the window: the bytes written
+//   there (a new or replaced file counts whole, a file written in place by what it grew, or whole if it shrank).
 // At the end it stops the servers with `hubtray stop`, then the serve process with SIGTERM (stopTree), by PID; a
 // stand-in still alive after that (a failed stop) is ended by its PID from state.json.
 import { execFile, type ChildProcess } from 'node:child_process';
@@ -65,6 +67,10 @@ export interface IdleFigures {
   wcharPerMinute: number;
   syscwPerMinute: number;
   cancelledWriteBytes: number;
+  /** Bytes written to HUBTRAY_HOME per minute, from its files' inode, size and mtime before and after the window. */
+  homeBytesPerMinute: number;
+  /** The files in HUBTRAY_HOME that changed (new, replaced, written or gone), by name. */
+  homeFilesChanged: string[];
   /** The part of write_bytes and wchar per minute that its own threads wrote (/proc/PID/task/*\/io); the rest is its children's. */
   ownWriteBytesPerMinute: number;
   ownWcharPerMinute: number;
@@ -187,6 +193,7 @@ async function runScenario(
 
   const standIns = standInPids(home);
   const watchHome = watchFiles(home);
+  const filesBefore = await snapshotFiles(home);
   const statePoll = pollInode(path.join(home, 'state.json'), 100);
   const phase = await foreignLoad();
   const before = { stat: await times(serve.pid), io: await io(serve.pid), own: await threadsIo(serve.pid), standIns: await sumCpu(standIns) };
@@ -196,6 +203,7 @@ async function runScenario(
   const wall = (Date.now() - w0) / 1000;
   const foreignPercent = await phase();
   const events = watchHome.stop();
+  const homeChange = changedBytes(filesBefore, await snapshotFiles(home));
   const inodes = statePoll.stop();
   const status = await readFile(`/proc/${serve.pid}/status`, 'utf8');
   const rss = await rssMiB(serve.pid);
@@ -230,6 +238,8 @@ async function runScenario(
     wcharPerMinute: perMinute(after.io.wchar - before.io.wchar),
     syscwPerMinute: perMinute(after.io.syscw - before.io.syscw),
     cancelledWriteBytes: after.io.cancelled_write_bytes - before.io.cancelled_write_bytes,
+    homeBytesPerMinute: perMinute(homeChange.bytes),
+    homeFilesChanged: homeChange.files,
     ownWriteBytesPerMinute: perMinute(after.own.write_bytes - before.own.write_bytes),
     ownWcharPerMinute: perMinute(after.own.wchar - before.own.wchar),
     pollsEstimated: (scenario.servers * wall) / (scenario.pollInterval ?? defaultPollInterval),
@@ -414,6 +424,42 @@ function watchFiles(dir: string): { stop(): Record<string, number> } {
       return counts;
     },
   };
+}
+
+interface FileMark {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Every file under `dir` (recursively), by its path there: inode, size, mtime. */
+async function snapshotFiles(dir: string): Promise<Map<string, FileMark>> {
+  const marks = new Map<string, FileMark>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    try {
+      const { ino, size, mtimeMs } = statSync(file);
+      marks.set(path.relative(dir, file), { ino, size, mtimeMs });
+    } catch {
+      // gone between the listing and the stat: it is not in the snapshot
+    }
+  }
+  return marks;
+}
+
+/** What changed between two snapshots: the bytes written (see the header) and the files, by name. */
+function changedBytes(before: Map<string, FileMark>, after: Map<string, FileMark>): { bytes: number; files: string[] } {
+  let bytes = 0;
+  const files: string[] = [];
+  for (const [name, now] of after) {
+    const was = before.get(name);
+    if (was && was.ino === now.ino && was.size === now.size && was.mtimeMs === now.mtimeMs) continue;
+    files.push(name);
+    bytes += was && was.ino === now.ino && now.size >= was.size ? Math.max(now.size - was.size, 1) : now.size;
+  }
+  for (const name of before.keys()) if (!after.has(name)) files.push(`${name} (gone)`);
+  return { bytes, files: files.sort() };
 }
 
 /** Polls a file's inode; resolves with how many different inodes it had, the first one included. */

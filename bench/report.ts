@@ -428,9 +428,15 @@ function idleSection(idle: IdleResult | string): string[] {
   );
   figureRow(
     '6c',
-    'written to storage per minute idle (write_bytes of /proc/PID/io; of which its own threads)',
-    (f) => `${bytes(f.writeBytesPerMinute)} (${bytes(f.ownWriteBytesPerMinute)}) ${verdict(f.writeBytesPerMinute === 0)}`,
+    'written to HUBTRAY_HOME per minute idle (its files\' inode, size and mtime before and after); files changed',
+    (f) => `${bytes(f.homeBytesPerMinute)}; ${f.homeFilesChanged.length} ${verdict(f.homeBytesPerMinute === 0 && f.homeFilesChanged.length === 0)}`,
     'none when nothing changes',
+  );
+  figureRow(
+    '',
+    "the kernel's write_bytes per minute (/proc/PID/io: the process and its reaped children; of which its own threads)",
+    (f) => `${bytes(f.writeBytesPerMinute)} (${bytes(f.ownWriteBytesPerMinute)})`,
+    '(reported)',
   );
   figureRow(
     '',
@@ -453,7 +459,8 @@ function idleSection(idle: IdleResult | string): string[] {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, count]) => `${name} ×${count}`)
       .join(', ');
-    lines.push(`- ${idleLabel(f.scenario)}: ${events || 'no events'}; ${f.stateInodesSeen} inode${f.stateInodesSeen === 1 ? '' : 's'}; cancelled_write_bytes ${f.cancelledWriteBytes}`);
+    const changed = f.homeFilesChanged.length > 0 ? `files changed: ${f.homeFilesChanged.slice(0, 10).join(', ')}` : 'no file changed';
+    lines.push(`- ${idleLabel(f.scenario)}: ${events || 'no events'}; ${changed}; ${f.stateInodesSeen} inode${f.stateInodesSeen === 1 ? '' : 's'}; cancelled_write_bytes ${f.cancelledWriteBytes}`);
   }
   lines.push('');
   lines.push('Command lines:');
