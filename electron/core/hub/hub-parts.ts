@@ -59,6 +59,7 @@ export async function buildHubParts(options: HubOptions): Promise<HubParts> {
     prompter: prompts,
     personalHub,
     hooks: new Hooks(join(paths.home, 'hooks.mjs')),
+    background: (what, task) => events.background(what, task),
   };
   return { paths, config, store, secrets, events, prompts, pool, personalHub, deps, warnings };
 }

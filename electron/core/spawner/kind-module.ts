@@ -23,6 +23,8 @@ export interface SpawnerDeps {
   personalHub: PersonalHub;
   /** The functions of HUBTRAY_HOME/hooks.mjs that settings may name instead of a value. */
   hooks: Hooks;
+  /** The owner of work a spawner leaves running (a tunnel closed after its state is cleared): it catches and reports. */
+  background: (what: string, task: Promise<unknown>) => void;
 }
 
 /** A server that runs on a system without hubtray having started it (e.g. from a JupyterHub's own web page). */

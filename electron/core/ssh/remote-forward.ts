@@ -50,7 +50,7 @@ class Forward implements RemoteForward {
   async listenOn(connection: SshConnection, port: number): Promise<void> {
     const listener = await connection.listenRemote({ host: this.options.remote.host, port }, this.options.local, this.options.log);
     // The old connection is gone, and its server's listener with it: only the connections it handed over remain.
-    void this.listener?.close();
+    this.listener?.close().catch((err: unknown) => this.options.log(`ssh: ${this.description}: the old listener did not close (${errorMessage(err)})`));
     this.connection = connection;
     this.listener = listener;
     this.remotePort = listener.port;

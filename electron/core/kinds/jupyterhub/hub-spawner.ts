@@ -182,7 +182,7 @@ export class JupyterHubSpawner extends SpawnerBase {
     this.state = null;
     this.creating = false;
     this.client = null;
-    void this.address.close();
+    this.deps.background("closing the tunnel to a JupyterHub's address", this.address.close());
   }
 
   /** A launch may ask for a password; a poll or a stop in the background uses the stored token only. */

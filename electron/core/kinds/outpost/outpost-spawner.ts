@@ -340,7 +340,7 @@ export class OutpostSpawner extends SpawnerBase implements ServerCallbacks {
 
   clearState(): void {
     this.state = null;
-    void this.detach();
+    this.deps.background('closing an Outpost server\'s relay and tunnel', this.detach());
   }
 
   /**
