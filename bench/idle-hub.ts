@@ -30,7 +30,7 @@ import { repoRoot, rel } from './tunnels.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const standInScript = path.join(here, 'jupyter-stand-in.js');
-export const cliPath = path.join(repoRoot, 'dist', 'electron', 'core', 'cli', 'main.js');
+export const cliPath = path.join(repoRoot, 'dist', 'cli', 'hubtray.js');
 const clockTicks = 100; // USER_HZ on Linux
 
 /** The poll_interval a system gets when its config names none (shared/kinds/settings.ts). */

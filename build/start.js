@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const binary = electronBinary();
 const [command, args] = binary
   ? [binary, [root]]
-  : [process.execPath, [fileURLToPath(new URL('../dist/electron/core/cli/main.js', import.meta.url)), 'serve']];
+  : [process.execPath, [fileURLToPath(new URL('../dist/cli/hubtray.js', import.meta.url)), 'serve']];
 if (!binary) {
   console.error('hubtray: the Electron binary is not installed (run `node node_modules/electron/install.js` where the web is reachable); running the hub headless instead.');
 }

@@ -328,11 +328,6 @@ export class CodedError extends Error {
   }
 }
 
-/** The message of anything thrown, for a person: an Error's message, or the value as text. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(methods, name);
 }

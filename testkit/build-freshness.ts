@@ -31,6 +31,11 @@ export function staleBuild(root = repoRoot): string | null {
     const at = mtime(built);
     if (at === null || at < (mtime(source) ?? 0)) return `${source} → ${built}`;
   }
+  // Vite bundles the CLI, with the hub under `serve`, into dist/cli/ (build/vite.cli.config.ts).
+  const cli = mtime('dist/cli/hubtray.js');
+  for (const source of [...sourcesUnder(root, 'electron/core', /\.ts$/), ...sourcesUnder(root, 'shared', /\.ts$/)]) {
+    if (cli === null || cli < (mtime(source) ?? 0)) return `${source} → dist/cli/hubtray.js`;
+  }
   // Vite bundles the renderer (and shared/, which it imports) into renderer/dist/index.html and its assets.
   const ui = mtime('renderer/dist/index.html');
   for (const source of [...sourcesUnder(root, 'renderer/src', /\.(tsx?|css)$/), 'renderer/index.html', ...sourcesUnder(root, 'shared', /\.ts$/)]) {

@@ -3,7 +3,8 @@
 // servers. Quitting leaves servers running; the next start re-attaches to them.
 import { app, dialog, Menu, nativeImage, Notification, shell, Tray, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
-import { errorMessage, type ServerInfo, type SystemInfo } from '../../shared/api.js';
+import { type ServerInfo, type SystemInfo } from '../../shared/api.js';
+import { errorMessage } from '../../shared/error-message.js';
 import { hubPaths } from '../core/config/paths.js';
 import { serveHub } from '../core/serving/served-hub.js';
 import { registerIpc } from './ipc.js';

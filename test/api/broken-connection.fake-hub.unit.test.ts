@@ -85,7 +85,7 @@ async function fakeHub(cut: (call: Seen, turn: number) => Cut | null): Promise<S
 const requestId = '0f8e1c52-9d7a-4b1e-8a39-2f6c0d4b7e15';
 
 describe.each([
-  ['closes', 'close', 'other side closed'],
+  ['closes', 'close', 'socket hang up'],
   ['resets', 'reset', 'read ECONNRESET'],
 ] as const)('a loaded machine where the hub %s a kept-alive connection just as the CLI reuses it', (_, how, error) => {
   it('a read is sent once more, on a new connection, and answers', async () => {

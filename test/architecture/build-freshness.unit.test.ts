@@ -22,6 +22,7 @@ describe('build freshness', () => {
     write('dist/electron/core/hub/hub.js', 30);
     write('dist/shared/api.js', 30);
     write('renderer/dist/index.html', 30);
+    write('dist/cli/hubtray.js', 30);
   });
   afterEach(() => rmSync(tree, { recursive: true, force: true }));
 
@@ -37,6 +38,12 @@ describe('build freshness', () => {
   it('names a source that was never built', () => {
     write('electron/core/hub/new-part.ts', 90);
     expect(staleBuild(tree)).toBe('electron/core/hub/new-part.ts → dist/electron/core/hub/new-part.js');
+  });
+
+  it('names a source changed after the CLI was bundled', () => {
+    write('dist/electron/core/hub/hub.js', 0);
+    write('electron/core/hub/hub.ts', 10);
+    expect(staleBuild(tree)).toBe('electron/core/hub/hub.ts → dist/cli/hubtray.js');
   });
 
   it('names a renderer source changed after the UI was built', () => {

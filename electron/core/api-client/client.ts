@@ -11,7 +11,7 @@ import {
 } from '../../../shared/api.js';
 import { apiPaths } from '../../../shared/http.js';
 import { z } from 'zod';
-import { openEventSocket, type EventSocket, type SubscribeOptions } from './event-socket.js';
+import type { EventSocket, SubscribeOptions } from './event-socket.js';
 import { httpTransport } from './transport.js';
 
 export type { SubscribeOptions } from './event-socket.js';
@@ -53,9 +53,11 @@ export function createHubClient(url: string, token: string): HubClient {
       return reply.url;
     },
     async subscribe(listener, options) {
+      const { openEventSocket } = await import('./event-socket.js');
       return keep(await openEventSocket(url, token, listener, options));
     },
     async followLog(name, listener, options) {
+      const { openEventSocket } = await import('./event-socket.js');
       const socket = await openEventSocket(url, token, (event) => event.event === 'log' && listener(event.data), options, apiPaths.followLog(name));
       return keep(socket);
     },

@@ -1,7 +1,9 @@
 // The HTTP half of the client: one POST per call, and the error envelope turned back into a HubError.
-import { Client, Pool, type Dispatcher } from 'undici';
-import { HubError, errorMessage, toErrorCode, type MethodName } from '../../../shared/api.js';
+import type { Agent } from 'node:http';
+import { HubError, toErrorCode, type MethodName } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import { ErrorReply, apiPaths, keepAliveMs, mayRepeat } from '../../../shared/http.js';
+import { exchange as httpExchange, keepAlivePool, type Reply } from '../net/http-exchange.js';
 
 export interface Transport {
   call(method: MethodName, args: unknown): Promise<unknown>;
@@ -10,31 +12,29 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-interface Exchange {
-  statusCode: number;
-  text: string;
-}
+/** undici's defaults, which this client had before: a call (a stop's escalation) may take minutes without a byte. */
+const CALL_IDLE_MS = 300_000;
+/** Far above any reply of the API (a log chunk is 64 KiB, a list of servers a few hundred KiB). */
+const REPLY_MAX_BYTES = 32 * 1024 * 1024;
 
 export function httpTransport(url: string, token: string): Transport {
-  // Shorter than the hub's own keep-alive (see keepAliveMs), so that the hub rarely closes a connection just as this
-  // side reuses it; the cap overrides what the hub's Keep-Alive header offers.
-  const pool = new Pool(url, { keepAliveTimeout: keepAliveMs.client, keepAliveMaxTimeout: keepAliveMs.client });
-  const exchange = async (dispatcher: Dispatcher, path: string, args: unknown): Promise<Exchange> => {
-    const response = await dispatcher.request({
-      path,
+  const pool = keepAlivePool(keepAliveMs.client);
+  const exchange = (agent: Agent | false, path: string, args: unknown): Promise<Reply> =>
+    httpExchange(new URL(path, url), {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(args),
+      idleMs: CALL_IDLE_MS,
+      maxBytes: REPLY_MAX_BYTES,
+      agent,
     });
-    return { statusCode: response.statusCode, text: await response.body.text() };
-  };
   const post = async (path: string, args: unknown, repeatable = false): Promise<unknown> => {
-    let reply: Exchange;
+    let reply: Reply;
     try {
       reply = await exchange(pool, path, args).catch((error: unknown) => {
         if (!repeatable || !closedByPeer(error)) throw error;
         // The pool may hold other idle connections that the hub is closing too.
-        return onFreshConnection(url, (client) => exchange(client, path, args));
+        return exchange(false, path, args);
       });
     } catch (error) {
       throw new HubError('unavailable', `hubtray at ${url} does not answer: ${errorMessage(error)}`);
@@ -54,21 +54,14 @@ export function httpTransport(url: string, token: string): Transport {
   return {
     call: (method, args) => post(apiPaths.call(method), args, mayRepeat(method, args)),
     post,
-    close: () => pool.close(),
+    close: async () => {
+      pool.destroy();
+    },
   };
 }
 
 /** The hub closed or reset the connection: it may or may not have seen the call, but it is there. */
 function closedByPeer(error: unknown): boolean {
   if (!(error instanceof Error) || !('code' in error)) return false;
-  return error.code === 'ECONNRESET' || error.code === 'EPIPE' || (error.code === 'UND_ERR_SOCKET' && error.message === 'other side closed');
-}
-
-async function onFreshConnection<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client(url);
-  try {
-    return await use(client);
-  } finally {
-    await client.destroy();
-  }
+  return error.code === 'ECONNRESET' || error.code === 'EPIPE';
 }

@@ -15,7 +15,7 @@ import { logPath } from './job-files.js';
 import { renderJobScript } from './job-script.js';
 import type { Observation, RoundPoller } from '../spawner/round-poller.js';
 import { describeEnd, exitStatus, queuedMessage } from './job-messages.js';
-import { errorMessage } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 
 export type BatchSettings = Pick<
   SlurmSystemConfig,

@@ -4,10 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { request } from 'undici';
 import { z } from 'zod';
 import { HubError } from '../../../shared/api.js';
 import { apiPaths } from '../../../shared/http.js';
+import { exchange } from '../net/http-exchange.js';
 import { hubPaths } from '../config/paths.js';
 import { secretKeys } from '../secrets/secret-store.js';
 import { writeJsonAtomic } from '../state/atomic-file.js';
@@ -84,9 +84,9 @@ export function processExists(pid: number): boolean {
 
 async function answersPing(url: string): Promise<boolean> {
   try {
-    const response = await request(new URL(apiPaths.ping, url), { headersTimeout: 2000, bodyTimeout: 2000 });
-    const body = (await response.body.json()) as { hubtray?: unknown };
-    return response.statusCode === 200 && body.hubtray === true;
+    const reply = await exchange(new URL(apiPaths.ping, url), { method: 'GET', idleMs: 2000, maxBytes: 4096, agent: false });
+    const body = JSON.parse(reply.text) as { hubtray?: unknown };
+    return reply.statusCode === 200 && body.hubtray === true;
   } catch {
     return false;
   }

@@ -4,11 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HttpError } from './http-error.js';
+import { packagePath } from './package-root.js';
 
-/** renderer/dist, found from this module's place in dist/ (also inside a packaged app's asar). */
-export const uiRoot = fileURLToPath(new URL('../../../../renderer/dist/', import.meta.url));
+/** renderer/dist, with the separator at its end that the path checks below rely on. */
+export const uiRoot = packagePath('renderer', 'dist') + path.sep;
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

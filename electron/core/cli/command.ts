@@ -1,6 +1,6 @@
 // What every command is, and the command-line parsing they share (node:util's parseArgs, strict).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { errorMessage } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -11,8 +11,8 @@ export interface Command {
   details?: string[];
   /** The synopsis, e.g. `start SYSTEM [--name NAME] [-o KEY=VALUE]... [--json]`. */
   usage: string;
-  /** Resolves to the process exit code. */
-  run(argv: string[]): Promise<number>;
+  /** The command's code, imported when it runs; `run` resolves to the process exit code. */
+  load(): Promise<{ run(argv: string[]): Promise<number> }>;
 }
 
 /** A command line that does not fit the command: exit code 2, with the command's usage. */

@@ -1,23 +1,10 @@
 // The command table, and how failures end the process: 2 with the usage for a bad command line, 1 with the
 // error's message otherwise. A stack only with HUBTRAY_DEBUG=1: users act on messages, not on stacks.
 import { UsageError, type Command } from './command.js';
-import { cancel } from './commands/cancel.js';
-import { forget } from './commands/forget.js';
-import { keepRunning } from './commands/keep-running.js';
-import { recheck } from './commands/recheck.js';
-import { list } from './commands/list.js';
-import { logs } from './commands/logs.js';
-import { open } from './commands/open.js';
-import { secret } from './commands/secret.js';
-import { serve } from './commands/serve.js';
-import { start } from './commands/start.js';
-import { stop } from './commands/stop.js';
-import { systems } from './commands/systems.js';
+import { commands } from './command-table.js';
 import { wrap } from './format.js';
 import { hubtrayVersion } from './version.js';
-import { errorMessage } from '../../../shared/api.js';
-
-const commands: Record<string, Command> = { serve, systems, start, list, open, stop, cancel, recheck, 'keep-running': keepRunning, forget, logs, secret };
+import { errorMessage } from '../../../shared/error-message.js';
 
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -43,7 +30,8 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(rest);
+    const { run: runCommand } = await command.load();
+    return await runCommand(rest);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`hubtray ${name}: ${error.message}\n${synopsis(command)}\n`);

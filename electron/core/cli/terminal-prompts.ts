@@ -1,7 +1,7 @@
 // Answers the hub's prompts (key passphrases, passwords, 2FA codes) on this terminal. Questions are asked one
 // prompt at a time; a prompt that another face answered, or that timed out, is dropped at once.
 import type { HubApi, Prompt } from '../../../shared/api.js';
-import { errorMessage } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import { printable } from './format.js';
 import { askLine } from './terminal-question.js';
 

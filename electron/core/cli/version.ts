@@ -1,7 +1,7 @@
-// The CLI runs from dist/electron/core/cli/, four levels below the package root.
 import { readFileSync } from 'node:fs';
+import { packagePath } from '../boundary/package-root.js';
 
 export function hubtrayVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -1,7 +1,8 @@
 // The Hub's event feed: what every face subscribes to (server changes, progress, prompts, notices), in the order
 // the Hub emits them.
 import { EventEmitter } from 'node:events';
-import { errorMessage, type EventPayload, type HubEvent, type HubEventSource } from '../../../shared/api.js';
+import { type EventPayload, type HubEvent, type HubEventSource } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import { boundedText } from '../../../shared/text.js';
 
 export type NoticeAbout = Pick<EventPayload<'notice'>, 'server' | 'topic'>;

@@ -4,7 +4,6 @@
 import { join } from 'node:path';
 import {
   describeZodError,
-  errorMessage,
   HubError,
   type HubApi,
   type HubEvent,
@@ -16,6 +15,7 @@ import {
   type ServerInfo,
   type SystemInfo,
 } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import { checkOptions, optionsFromForm, OptionsError, type UserOptions } from '../../../shared/forms.js';
 import { ConfigError, SystemConfig } from '../../../shared/config.js';
 import { boundedText } from '../../../shared/text.js';

@@ -2,7 +2,8 @@
 // and handed to every follower as it grows. It starts with the log's newest part; a log that was truncated or
 // replaced starts again from 0, and one that grows faster than it can be shown skips to its newest part, each
 // saying so. When the server ends, the last of its log is sent and the follow says it has ended.
-import { errorMessage, LOG_CHUNK_BYTES, type LogChunk } from '../../../shared/api.js';
+import { LOG_CHUNK_BYTES, type LogChunk } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import { boundedText } from '../../../shared/text.js';
 import type { LogReader } from '../spawner/log-range.js';
 import { EDGE_MARGIN_BYTES, logText, safeBoundary, safeEnd } from './log-cut.js';

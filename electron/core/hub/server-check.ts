@@ -3,7 +3,7 @@
 // else that is not "running" is "cannot tell", because an exited server's token, tunnel and run folder are deleted
 // and a wrong "exited" loses a live server. A server whose process runs is asked over HTTP only when the caller
 // wants it (`askHttpIfRunning`): that answer only words its status, and over a tunnel it costs a new SSH channel.
-import { errorMessage } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import type { PollOptions, Spawner } from '../spawner/spawner.js';
 
 export type Verdict =

@@ -2,7 +2,8 @@
 // started here, re-attached after a restart, or adopted after being found running elsewhere. Names are unique among
 // listed servers; a name whose server has ended may be taken again.
 import { randomBytes } from 'node:crypto';
-import { errorMessage, HubError, type ServerInfo } from '../../../shared/api.js';
+import { HubError, type ServerInfo } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import type { SystemConfig } from '../../../shared/config.js';
 import type { UserOptions } from '../../../shared/forms.js';
 import type { DiscoveredServer } from '../spawner/kind-module.js';

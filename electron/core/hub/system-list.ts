@@ -3,7 +3,8 @@
 // request_timeout is 20 s), and one slow peer must slow nothing else: a list waits at most FORM_WAIT_MS for a system
 // that answered in time last, and not at all for one that did not. Until a system answers, the list shows the form
 // it offered last (or the configured one) and says why; an answer that comes after the list was given is announced.
-import { errorMessage, type SystemInfo } from '../../../shared/api.js';
+import { type SystemInfo } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import type { SystemConfig } from '../../../shared/config.js';
 import type { OfferedForm, Systems } from './systems.js';
 

@@ -1,5 +1,6 @@
 // The configured systems: what each offers (its options form), how to build a spawner for it, how to test it.
-import { errorMessage, HubError, type ConnectionReport, type SystemInfo } from '../../../shared/api.js';
+import { HubError, type ConnectionReport, type SystemInfo } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import { applyUserOptions, describeSystem, SystemConfig, type HubConfig } from '../../../shared/config.js';
 import type { FormSchema } from '../../../shared/forms.js';
 import type { Spawner } from '../spawner/spawner.js';

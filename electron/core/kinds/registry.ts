@@ -1,7 +1,7 @@
 // The core half of every kind: for each kind in shared/kinds/registry.ts, the module kinds/<kind>/index.ts, which
-// exports `kind` (its spawner, and optionally its connection test, discovery and live form). Loaded by that
-// convention, so that adding a kind is one folder here, one file in shared/kinds/ and one line in its registry; a
-// kind listed there without a folder here fails at load, naming the missing file.
+// exports `kind` (its spawner, and optionally its connection test, discovery and live form). Adding a kind is one
+// folder here, one file in shared/kinds/, one line in its registry and one line below; the table's type makes a kind
+// without its line here a type error. Each import names its file, so that a bundler (the CLI's) sees every kind.
 //
 // A kind is loaded when a system of it is first configured, saved in the state or tested (loadKinds), not at
 // start-up: a hub with only local systems never loads the JupyterHub client, the Outpost TLS relay or undici's
@@ -12,13 +12,20 @@ import type { SystemKindModule } from '../spawner/kind-module.js';
 
 type AnyKindModule = SystemKindModule<SystemConfig>;
 
+const importers: Record<SystemConfig['kind'], () => Promise<unknown>> = {
+  local: () => import('./local/index.js'),
+  ssh: () => import('./ssh/index.js'),
+  slurm: () => import('./slurm/index.js'),
+  jupyterhub: () => import('./jupyterhub/index.js'),
+  outpost: () => import('./outpost/index.js'),
+};
+
 const loading = new Map<string, Promise<AnyKindModule>>();
 const modules = new Map<string, AnyKindModule>();
 
 async function load(name: string): Promise<AnyKindModule> {
   if (!kindNames.includes(name as SystemConfig['kind'])) throw new Error(`no core module for kind "${name}": shared/kinds/registry.ts lists ${kindNames.join(', ')}`);
-  const file = `./${name}/index.js`;
-  const loaded = (await import(file).catch((error: unknown) => {
+  const loaded = (await importers[name as SystemConfig['kind']]().catch((error: unknown) => {
     throw new Error(`kind "${name}" is listed in shared/kinds/registry.ts, but electron/core/kinds/${name}/index.ts cannot be loaded`, { cause: error });
   })) as { kind?: Partial<AnyKindModule> };
   if (typeof loaded.kind?.spawner !== 'function') throw new Error(`electron/core/kinds/${name}/index.ts must export \`kind\`, a SystemKindModule with a spawner`);

@@ -1,19 +1,23 @@
 // Waits until a Jupyter server answers HTTP (JupyterHub's http_timeout), and checks it later on.
-import { request } from 'undici';
+import { exchange } from './http-exchange.js';
+
+/** /api/status is a few hundred bytes; a server that sends more is not the Jupyter this waits for. */
+const STATUS_MAX_BYTES = 64 * 1024;
 
 /** True when GET /api/status answers 200 with the token, i.e. the server is up and it is ours. */
 export async function answersHttp(baseUrl: string, token: string, timeoutMs = 5000): Promise<boolean> {
   try {
-    const res = await request(new URL('api/status', baseUrl), {
+    const reply = await exchange(new URL('api/status', baseUrl), {
+      method: 'GET',
       headers: { authorization: `token ${token}` },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      idleMs: timeoutMs,
       // The whole answer within the bound: a server (or a peer in its place) trickling a byte at a time must not
       // hold a check open for ever.
       signal: AbortSignal.timeout(timeoutMs),
+      maxBytes: STATUS_MAX_BYTES,
+      agent: false,
     });
-    await res.body.dump();
-    return res.statusCode === 200;
+    return reply.statusCode === 200;
   } catch {
     return false;
   }

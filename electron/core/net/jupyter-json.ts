@@ -1,8 +1,7 @@
 // One JSON answer of a Jupyter server's REST API, asked with its token. The server is a peer: its answer is bounded
 // in time and size and checked against a schema before it is believed; an error names the path, never the token.
-import { request } from 'undici';
 import type { z } from 'zod';
-import { readResponseBody } from './http-body.js';
+import { exchange, type Reply } from './http-exchange.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const TIMEOUT_MS = 5_000;
@@ -11,19 +10,25 @@ export async function getJupyterJson<T>(baseUrl: string, token: string, path: st
   const where = `/${path.split('?')[0] ?? path}`;
   // The whole answer within the bound: a server trickling a byte at a time must not hold the caller.
   const signal = AbortSignal.timeout(timeoutMs);
-  let res;
-  let text;
+  let reply: Reply;
   try {
-    res = await request(new URL(path, baseUrl), { headers: { authorization: `token ${token}` }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal });
-    text = await readResponseBody(res.body, MAX_BODY_BYTES, () => new Error(`its ${where} sent more than ${MAX_BODY_BYTES} bytes`));
+    reply = await exchange(new URL(path, baseUrl), {
+      method: 'GET',
+      headers: { authorization: `token ${token}` },
+      idleMs: timeoutMs,
+      signal,
+      maxBytes: MAX_BODY_BYTES,
+      tooLarge: () => new Error(`its ${where} sent more than ${MAX_BODY_BYTES} bytes`),
+      agent: false,
+    });
   } catch (error) {
     if (signal.aborted) throw new Error(`its ${where} did not answer within ${timeoutMs / 1000} s`, { cause: error });
     throw error;
   }
-  if (res.statusCode !== 200) throw new Error(`its ${where} answered HTTP ${res.statusCode}`);
+  if (reply.statusCode !== 200) throw new Error(`its ${where} answered HTTP ${reply.statusCode}`);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(reply.text);
   } catch {
     throw new Error(`its ${where} answered something that is not JSON`);
   }

@@ -5,7 +5,7 @@
 // runs on, and, when the command is missing, which Jupyter commands are there instead. A kind adds its own checks
 // (Slurm: sinfo) and lines (the SSH host key) to the same script and report.
 import type { ConnectionReport } from '../../../shared/api.js';
-import { errorMessage } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import type { SpawnerSettings } from '../../../shared/config.js';
 import { shellQuote } from '../ssh/shell-quote.js';
 import { cmdAdvice, foundCommandsScript, serverCommands, shownCommand, usualJupyterDirs } from './jupyter-commands.js';

@@ -12,7 +12,7 @@ import { bearerToken, HubHttpError, readJsonObject, redirect, sendEmpty, sendErr
 import { OAuthProvider, type OAuthClient } from './oauth.js';
 import { rememberedPort, rememberPort } from './remembered-port.js';
 import { OUTPOST_FLAVORS_SCOPE, TokenTable, type TokenOwner } from './tokens.js';
-import { errorMessage } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 
 /** The JupyterHub version whose API this serves; jupyterhub-singleuser only warns when its own differs. */
 export const PERSONAL_HUB_VERSION = '3.0.0';

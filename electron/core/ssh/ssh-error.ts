@@ -48,4 +48,4 @@ export function unreachableError(where: string, err: unknown): SshError {
   return new SshError('unreachable', `cannot reach ${where}: ${why}`, { cause: err });
 }
 
-export { errorMessage } from '../../../shared/api.js';
+export { errorMessage } from '../../../shared/error-message.js';

@@ -1,6 +1,7 @@
 // A save of state.json that did not reach disk. Its first line is what the user can do something about (free space,
 // fix permissions), not errno jargon: before, a full disk reached the user as "internal error".
-import { CodedError, errorMessage } from '../../../shared/api.js';
+import { CodedError } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 
 const causes: Record<string, string> = {
   ENOSPC: 'no space left on device',

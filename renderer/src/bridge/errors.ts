@@ -1,7 +1,7 @@
 // Turns what came back over either transport into the contract's HubError, so views show one kind of error.
 import { ApiError, HubError, toErrorCode } from '../../../shared/api.js';
 
-export { errorMessage } from '../../../shared/api.js';
+export { errorMessage } from '../../../shared/error-message.js';
 
 export function toHubError(error: unknown, fallback: string): HubError {
   const parsed = ApiError.safeParse(error);

@@ -2,7 +2,7 @@
 // stand for. Each field is checked on its own with the same checkOptions the Hub runs, so the inline message is
 // exactly the error a start would get, shown next to the field that causes it.
 import { checkOptions, type FormField, type FormSchema, type UserOptions } from '../../../shared/forms.js';
-import { errorMessage } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 
 export type FieldValue = string | boolean | string[];
 export type FormValues = Record<string, FieldValue>;

@@ -1,7 +1,8 @@
 // The systems editor's model: a system's settings as the fields a person fills in, and back. The settings people
 // change most get a field of their own (each kind names them, shared/kinds/); everything else a kind accepts stays editable as JSON, so nothing in
 // config.json is out of reach or lost by an edit. Drafts are checked with config.json's own schema.
-import { errorMessage, SystemName } from '../../../shared/api.js';
+import { SystemName } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/error-message.js';
 import { SystemConfig } from '../../../shared/config.js';
 import type { EditorField } from '../../../shared/kinds/kind.js';
 import { kindDescriptor, systemKinds } from '../../../shared/kinds/registry.js';

@@ -1,30 +1,21 @@
 import type { ServerInfo, ServerStatus, TunnelHealth } from '../../../../shared/api.js';
-import { parseCommand, type Command } from '../command.js';
+import { parseCommand } from '../command.js';
 import { duration, printJson, table } from '../format.js';
 import { withHub } from '../with-hub.js';
 
 /** Servers that have ended: kept in the list (Start again, Forget) but no longer what a person looks for first. */
 const ENDED: ReadonlySet<ServerStatus> = new Set(['stopped', 'failed', 'cancelled']);
 
-export const list: Command = {
-  summary: 'list running, starting, stopping and lost servers; --all adds the ended ones under them',
-  details: [
-    'Ended servers (stopped, failed or cancelled) stay in the list until `hubtray forget NAME`; without --all they are ' +
-      'counted, not shown. --json prints every server, ended ones included, as an array of objects.',
-    'Each URL is printed whole in the last column, never wrapped or cut, so that it can be copied as it is.',
-  ],
-  usage: 'list [--all] [--json]',
-  async run(argv) {
-    const { values } = parseCommand(argv, { all: { type: 'boolean' }, json: { type: 'boolean' } }, []);
-    const servers = await withHub((hub) => hub.listServers({}));
-    if (values.json) {
-      printJson(servers);
-      return 0;
-    }
-    process.stdout.write(listing(servers, values.all ?? false));
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, { all: { type: 'boolean' }, json: { type: 'boolean' } }, []);
+  const servers = await withHub((hub) => hub.listServers({}));
+  if (values.json) {
+    printJson(servers);
     return 0;
-  },
-};
+  }
+  process.stdout.write(listing(servers, values.all ?? false));
+  return 0;
+}
 
 /** The table for people: servers that are (or may be) alive first, ended ones under them with `all`. */
 export function listing(servers: ServerInfo[], all: boolean, now = Date.now()): string {

@@ -2,37 +2,33 @@ import ssh2 from 'ssh2';
 import { HubError } from '../../../../shared/api.js';
 import { internalKeyProblem } from '../../secrets/secret-store.js';
 import { KEYCHAIN_KEY_NAME, KEYCHAIN_KEY_PREFIX, sshKeySecret } from '../../ssh/auth.js';
-import { parseCommand, UsageError, type Command } from '../command.js';
+import { parseCommand, UsageError } from '../command.js';
 import { askLine } from '../terminal-question.js';
 import { withHub } from '../with-hub.js';
 
-export const secret: Command = {
-  summary: 'store a secret in the OS keychain (the value is read from standard input), or delete one; ssh-key stores a private key',
-  usage: 'secret set KEY | secret delete KEY | secret ssh-key NAME < KEYFILE',
-  async run(argv) {
-    const { args: [action, key] } = parseCommand(argv, {}, ['set|delete|ssh-key', 'KEY']);
-    if (action === 'set') {
-      // Checked again by the hub; here so that nobody types a secret only to have it refused.
-      const problem = internalKeyProblem(key);
-      if (problem) throw new HubError('bad-request', problem);
-      await withHub(async (hub) => hub.setSecret({ key, value: await readValue(key) }));
-      process.stderr.write(`stored ${key} in the keychain\n`);
-      return 0;
-    }
-    if (action === 'delete') {
-      const { deleted } = await withHub((hub) => hub.deleteSecret({ key }));
-      process.stderr.write(deleted ? `deleted ${key}\n` : `${key} was not set\n`);
-      return 0;
-    }
-    if (action === 'ssh-key') {
-      const value = await readPrivateKey(key);
-      await withHub((hub) => hub.setSecret({ key: sshKeySecret(key), value }));
-      process.stderr.write(`stored the key as ${sshKeySecret(key)} in the keychain; use it as "ssh_key": "${KEYCHAIN_KEY_PREFIX}${key}" (the key file is no longer needed)\n`);
-      return 0;
-    }
-    throw new UsageError(`unknown action "${action}": use set, delete or ssh-key`);
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { args: [action, key] } = parseCommand(argv, {}, ['set|delete|ssh-key', 'KEY']);
+  if (action === 'set') {
+    // Checked again by the hub; here so that nobody types a secret only to have it refused.
+    const problem = internalKeyProblem(key);
+    if (problem) throw new HubError('bad-request', problem);
+    await withHub(async (hub) => hub.setSecret({ key, value: await readValue(key) }));
+    process.stderr.write(`stored ${key} in the keychain\n`);
+    return 0;
+  }
+  if (action === 'delete') {
+    const { deleted } = await withHub((hub) => hub.deleteSecret({ key }));
+    process.stderr.write(deleted ? `deleted ${key}\n` : `${key} was not set\n`);
+    return 0;
+  }
+  if (action === 'ssh-key') {
+    const value = await readPrivateKey(key);
+    await withHub((hub) => hub.setSecret({ key: sshKeySecret(key), value }));
+    process.stderr.write(`stored the key as ${sshKeySecret(key)} in the keychain; use it as "ssh_key": "${KEYCHAIN_KEY_PREFIX}${key}" (the key file is no longer needed)\n`);
+    return 0;
+  }
+  throw new UsageError(`unknown action "${action}": use set, delete or ssh-key`);
+}
 
 /** Never from argv, where every user on the machine can read it: from stdin, or typed hidden on a terminal. */
 async function readValue(key: string): Promise<string> {

@@ -1,32 +1,28 @@
 // `hubtray serve`: the tray app's hub without the tray, its local API and UI on 127.0.0.1, until Ctrl-C.
-import { errorMessage } from '../../../../shared/api.js';
+import { errorMessage } from '../../../../shared/error-message.js';
 import { forgetUiAccess } from '../../api-server/publish.js';
 import { refuseIfRunning } from '../../boundary/registration.js';
 import { ensureHubHome, hubPaths, type HubPaths } from '../../config/paths.js';
 import { Keychain } from '../../secrets/keychain.js';
 import { serveHub } from '../../serving/served-hub.js';
 import { openInBrowser } from '../browser.js';
-import { parseCommand, UsageError, type Command } from '../command.js';
+import { parseCommand, UsageError } from '../command.js';
 import { serveLogger } from '../serve-log.js';
 import { hubtrayVersion } from '../version.js';
 
-export const serve: Command = {
-  summary: 'run the hub without the tray app (for machines without a desktop), until Ctrl-C',
-  usage: 'serve [--port N] [--open] [--new-token]',
-  async run(argv) {
-    const { values } = parseCommand(argv, { port: { type: 'string' }, open: { type: 'boolean' }, 'new-token': { type: 'boolean' } }, []);
-    const port = parsePort(values.port);
-    const paths = await ensureHubHome(hubPaths());
-    if (values['new-token']) {
-      // The UI's token is kept from one run to the next, so that open tabs survive a restart; forgetting it before
-      // the hub starts makes that hub print a new one and shuts out every tab that has the old. Not while a hub runs:
-      // its tabs would keep a token that the keychain no longer holds.
-      await refuseIfRunning(paths.home);
-      await forgetUiAccess(new Keychain(), paths.home);
-    }
-    return runServing(paths, port, values.open ?? false);
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, { port: { type: 'string' }, open: { type: 'boolean' }, 'new-token': { type: 'boolean' } }, []);
+  const port = parsePort(values.port);
+  const paths = await ensureHubHome(hubPaths());
+  if (values['new-token']) {
+    // The UI's token is kept from one run to the next, so that open tabs survive a restart; forgetting it before
+    // the hub starts makes that hub print a new one and shuts out every tab that has the old. Not while a hub runs:
+    // its tabs would keep a token that the keychain no longer holds.
+    await refuseIfRunning(paths.home);
+    await forgetUiAccess(new Keychain(), paths.home);
+  }
+  return runServing(paths, port, values.open ?? false);
+}
 
 async function runServing(paths: HubPaths, port: number, open: boolean): Promise<number> {
   const version = hubtrayVersion();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { errorMessage, type MethodArgs, type Prompt, type ServerInfo } from '../../../../shared/api.js';
+import { type MethodArgs, type Prompt, type ServerInfo } from '../../../../shared/api.js';
+import { errorMessage } from '../../../../shared/error-message.js';
 import { formDataFromPairs, OptionsError } from '../../../../shared/forms.js';
 import type { HubClient } from '../../api-client/client.js';
-import { parseCommand, UsageError, type Command } from '../command.js';
+import { parseCommand, UsageError } from '../command.js';
 import { printable, printJson } from '../format.js';
 import { progressView } from '../progress-view.js';
 import { ServerFollower, subscribeFollower } from '../server-follower.js';
@@ -10,22 +11,18 @@ import { TerminalPrompts } from '../terminal-prompts.js';
 import { isInteractive } from '../terminal-question.js';
 import { withHub } from '../with-hub.js';
 
-export const start: Command = {
-  summary: 'start a server on SYSTEM, show its progress, and print its URL when it is ready',
-  usage: 'start SYSTEM [--name NAME] [-o KEY=VALUE]... [--json]',
-  async run(argv) {
-    const { values, args: [system] } = parseCommand(
-      argv,
-      { name: { type: 'string' }, option: { type: 'string', short: 'o', multiple: true }, json: { type: 'boolean' } },
-      ['SYSTEM'],
-    );
-    // Lets the client send the start again after a broken connection without starting a second server.
-    const args: MethodArgs<'start'> = { system, name: values.name, requestId: randomUUID() };
-    // Without -o the hub uses the options this system was last started with.
-    if (values.option?.length) args.formData = formData(values.option);
-    return withHub((hub) => startAndFollow(hub, args, values.json ?? false));
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values, args: [system] } = parseCommand(
+    argv,
+    { name: { type: 'string' }, option: { type: 'string', short: 'o', multiple: true }, json: { type: 'boolean' } },
+    ['SYSTEM'],
+  );
+  // Lets the client send the start again after a broken connection without starting a second server.
+  const args: MethodArgs<'start'> = { system, name: values.name, requestId: randomUUID() };
+  // Without -o the hub uses the options this system was last started with.
+  if (values.option?.length) args.formData = formData(values.option);
+  return withHub((hub) => startAndFollow(hub, args, values.json ?? false));
+}
 
 function formData(pairs: string[]): Record<string, string[]> {
   try {

@@ -4,34 +4,24 @@ import type { FormField } from '../../../../shared/forms.js';
 import { findLiveHub } from '../../boundary/registration.js';
 import { loadConfig } from '../../config/load-config.js';
 import { hubPaths } from '../../config/paths.js';
-import { parseCommand, type Command } from '../command.js';
+import { parseCommand } from '../command.js';
 import { printListing } from '../format.js';
 import { withHub } from '../with-hub.js';
 
 /** A system as config.json alone describes it, when no hub runs to ask the system for its current form. */
 type ConfiguredSystem = Pick<SystemInfo, 'name' | 'kind' | 'description' | 'form'>;
 
-export const systems: Command = {
-  summary: 'list the systems a server can start on, and their options (-o KEY=VALUE)',
-  details: [
-    'A select lists its choices (mem=4G|16G); another field shows its default (dir=~), or its name alone when it has none.',
-    'With a hub running, the options are the ones each system offers now (a cluster\u2019s partitions, an Outpost\u2019s ' +
-      'flavors). With none, config.json is read and checked, and its systems are listed with their configured forms; ' +
-      'a note on standard error says that no hub runs, and --json then gives name, kind, description and form only.',
-  ],
-  usage: 'systems [--json]',
-  async run(argv) {
-    const { values } = parseCommand(argv, { json: { type: 'boolean' } }, []);
-    const list = (await findLiveHub()) ? await withHub((hub) => hub.listSystems({})) : await configuredSystems();
-    printListing<ConfiguredSystem>(list, values.json ?? false, 'No systems are configured. Add one to config.json in HUBTRAY_HOME.', ['NAME', 'KIND', 'OPTIONS (-o KEY=VALUE)', 'DESCRIPTION'], (s) => [
-      s.name,
-      s.kind,
-      s.form.fields.map(optionSynopsis).join(' ') || '-',
-      s.description,
-    ]);
-    return 0;
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, { json: { type: 'boolean' } }, []);
+  const list = (await findLiveHub()) ? await withHub((hub) => hub.listSystems({})) : await configuredSystems();
+  printListing<ConfiguredSystem>(list, values.json ?? false, 'No systems are configured. Add one to config.json in HUBTRAY_HOME.', ['NAME', 'KIND', 'OPTIONS (-o KEY=VALUE)', 'DESCRIPTION'], (s) => [
+    s.name,
+    s.kind,
+    s.form.fields.map(optionSynopsis).join(' ') || '-',
+    s.description,
+  ]);
+  return 0;
+}
 
 /** config.json's systems, validated as the hub would load them (a bad file fails with the setting to fix). */
 async function configuredSystems(): Promise<ConfiguredSystem[]> {

@@ -4,7 +4,7 @@
 // offers the password login a start would, so a new system can be set up from its settings page.
 import { randomBytes } from 'node:crypto';
 import type { ConnectionReport } from '../../../../shared/api.js';
-import { errorMessage } from '../../../../shared/api.js';
+import { errorMessage } from '../../../../shared/error-message.js';
 import type { JupyterHubSystemConfig } from '../../../../shared/config.js';
 import type { SpawnerDeps } from '../../spawner/kind-module.js';
 import { HubAddress } from './address.js';

@@ -3,7 +3,7 @@
 // size and time, every request stays on the hub's origin, and every error names what was being done and quotes the
 // hub's own message, short; the token never appears in one.
 import { request, type Dispatcher } from 'undici';
-import { errorMessage } from '../../../../shared/api.js';
+import { errorMessage } from '../../../../shared/error-message.js';
 import { boundedText } from '../../../../shared/text.js';
 import { describeConnectionError, describeRefusal, HubAnswerError, HubApiError, isCertificateError } from './hub-api-error.js';
 import { onHub } from './origin.js';

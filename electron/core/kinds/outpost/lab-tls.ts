@@ -11,7 +11,7 @@ import type { PersonalHub } from '../../singleuser-api/personal-hub.js';
 import type { LocalForward, SshPool } from '../../ssh/ssh-pool.js';
 import type { SshTarget } from '../../ssh/ssh-target.js';
 import { readCerts, readPem } from './start-body.js';
-import { errorMessage } from '../../../../shared/api.js';
+import { errorMessage } from '../../../../shared/error-message.js';
 
 export interface LabRelay {
   readonly port: number;

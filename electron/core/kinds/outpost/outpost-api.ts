@@ -2,7 +2,7 @@
 // semantics for the answers (a stop of an unknown service is a success). Authentication is HTTP Basic from the
 // keychain, unless request_headers bring their own Authorization; a 401 asks the person again, as credentials.ts
 // allows within a start.
-import { errorMessage } from '../../../../shared/api.js';
+import { errorMessage } from '../../../../shared/error-message.js';
 import type { RequestKwargs } from '../../../../shared/kinds/outpost.js';
 import { basicHeader, type BasicCredentials, type OutpostCredentials } from './credentials.js';
 import { OutpostError, type OutpostAction } from './outpost-error.js';

@@ -6,7 +6,7 @@ import { Agent, request } from 'undici';
 import type { RequestKwargs } from '../../../../shared/kinds/outpost.js';
 import { describeStatus, OutpostError, type OutpostAction } from './outpost-error.js';
 import { readResponseBody } from '../../net/http-body.js';
-import { errorMessage } from '../../../../shared/api.js';
+import { errorMessage } from '../../../../shared/error-message.js';
 import { boundedText } from '../../../../shared/text.js';
 
 export interface OutpostRequest {

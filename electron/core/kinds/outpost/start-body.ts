@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { OutpostSystemConfig } from '../../../../shared/config.js';
 import { FLAVOR_FIELD } from '../../../../shared/kinds/outpost.js';
-import { errorMessage } from '../../../../shared/api.js';
+import { errorMessage } from '../../../../shared/error-message.js';
 
 export interface StartBodyInput {
   /** The server name; poll and stop address the service by it. */
