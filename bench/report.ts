@@ -7,6 +7,7 @@ import { sshd2BindingBuilt, type describeMachine } from './machine.js';
 import type { RestoreResult, RestoreVariant } from './restore.js';
 import { slowPeerMedians, slowPeerTargets, type SlowPeerResult } from './slow-peer.js';
 import { startOverheadMedians, startOverheadTarget, type StartOverheadResult } from './start-overhead.js';
+import { cliStartupMedians, cliStartupTargets, type CliStartupResult } from './cli-startup.js';
 import { MiB, settings } from './settings.js';
 import { benchCipher } from './hosts.js';
 import { fixed, median, spread } from './stats.js';
@@ -42,6 +43,7 @@ export interface ReportInput {
   /** Benchmarks 7 and 8; absent with BENCH_ONLY=tunnels. */
   slowPeer?: SlowPeerResult | string;
   startOverhead?: StartOverheadResult | string;
+  cliStartup?: CliStartupResult | string;
   code: string;
 }
 
@@ -246,11 +248,12 @@ export function renderReport(r: ReportInput): string {
   if (r.idle !== undefined) lines.push(...idleSection(r.idle));
   if (r.slowPeer !== undefined) lines.push(...slowPeerSection(r.slowPeer));
   if (r.startOverhead !== undefined) lines.push(...startOverheadSection(r.startOverhead));
+  if (r.cliStartup !== undefined) lines.push(...cliStartupSection(r.cliStartup));
   return `${lines.join('\n')}\n`;
 }
 
 export interface OnlyReportInput {
-  which: 'slow-peer' | 'start-overhead';
+  which: 'slow-peer' | 'start-overhead' | 'cli-startup';
   machine: ReturnType<typeof describeMachine>;
   code: string;
   background: { busyBefore: number; waitedSeconds: number; loadavg: string };
@@ -260,6 +263,7 @@ export interface OnlyReportInput {
   changedDuringRun: string | null;
   slowPeer?: SlowPeerResult | string;
   startOverhead?: StartOverheadResult | string;
+  cliStartup?: CliStartupResult | string;
 }
 
 /** The report of `BENCH_ONLY=slow-peer` or `BENCH_ONLY=start-overhead`: the run's circumstances, then that benchmark. */
@@ -270,13 +274,14 @@ export function renderOnlyReport(r: OnlyReportInput): string {
     '',
     `- machine: ${r.machine.cpu}, ${r.machine.nproc} CPUs, ${r.machine.kernel}; Node ${process.version}${r.which === 'start-overhead' ? `, ${r.machine.openssh}` : ''}`,
     `- code: ${r.code}`,
-    `- settings: ${JSON.stringify(r.which === 'slow-peer' ? { slowPeerReps: settings.slowPeerReps } : { startOverheadReps: settings.startOverheadReps })}`,
+    `- settings: ${JSON.stringify({ 'slow-peer': { slowPeerReps: settings.slowPeerReps }, 'start-overhead': { startOverheadReps: settings.startOverheadReps }, 'cli-startup': { cliStartupReps: settings.cliStartupReps } }[r.which])}`,
     `- other work on the machine before the run: ${fixed(r.background.busyBefore, 0)} % busy (waited ${fixed(r.background.waitedSeconds, 0)} s); /proc/loadavg before: ${r.background.loadavg}; after: ${r.loadavgAfter}`,
     `- run took ${fixed(r.seconds, 0)} s`,
     ...(r.changedDuringRun ? [`- a Hub source changed during the run (others at work; the build checked at its start was measured): ${r.changedDuringRun.replace(/^.*\((.*)\).*$/, '$1')}`] : []),
     '',
     ...(r.slowPeer !== undefined ? slowPeerSection(r.slowPeer) : []),
     ...(r.startOverhead !== undefined ? startOverheadSection(r.startOverhead) : []),
+    ...(r.cliStartup !== undefined ? cliStartupSection(r.cliStartup) : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -538,4 +543,36 @@ function restoreRows(r: ReportInput, hub: VariantId[], row: (cells: string[]) =>
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
+}
+
+/** Benchmark 9: whole CLI processes against bare Node, pair by pair. */
+function cliStartupSection(result: CliStartupResult | string): string[] {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  lines.push('### 9. CLI start-up: whole `hubtray` processes against `node -e 0`, interleaved');
+  lines.push('');
+  if (typeof result === 'string') {
+    lines.push(`not measured: ${result}`);
+    lines.push('');
+    return lines;
+  }
+  const t = cliStartupTargets;
+  row(['#', `command, median of ${result.reps} pairs`, 'wall', 'node -e 0', 'ratio (median of the pairs)', 'peak RSS (node -e 0)', 'target', '']);
+  row(['---', '---', '---', '---', '---', '---', '---', '---']);
+  for (const [index, command] of result.commands.entries()) {
+    const m = cliStartupMedians(command);
+    const version = command.args[0] === '--version';
+    const ok = m.ratio <= t.ratio && (!version || m.cliPeakMiB <= t.versionPeakMiB);
+    const target = version ? `≤ ${t.ratio}×, ≤ ${t.versionPeakMiB} MiB` : `≤ ${t.ratio}×`;
+    row([`9${'ab'[index]}`, `\`hubtray ${command.args.join(' ')}\`${version ? '' : ' (a running serve, no servers)'}`, `${fixed(m.cliMs, 0)} ms`, `${fixed(m.nodeMs, 0)} ms`, `${fixed(m.ratio, 2)}×`, `${fixed(m.cliPeakMiB, 1)} MiB (${fixed(m.nodePeakMiB, 1)})`, target, verdict(ok)]);
+  }
+  lines.push('');
+  lines.push(`- other work on the machine: ${fixed(result.foreignPercent, 0)} % of all CPUs`);
+  lines.push('');
+  lines.push('```');
+  lines.push(...result.commandLines);
+  lines.push('```');
+  lines.push('');
+  return lines;
 }

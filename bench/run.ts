@@ -28,6 +28,7 @@ import { measureIdleHub, type IdleResult, type IdleSettings } from './idle-hub.j
 import { renderIdleReport, renderOnlyReport, renderReport } from './report.js';
 import { hubBuildStale, measureSlowPeer, type SlowPeerResult } from './slow-peer.js';
 import { measureStartOverhead, type StartOverheadResult } from './start-overhead.js';
+import { measureCliStartup, type CliStartupResult } from './cli-startup.js';
 import { MiB, settings } from './settings.js';
 import { measureRestore } from './restore.js';
 import { benchClientConfig, negotiatedCiphers, startBenchSshd } from './hosts.js';
@@ -147,9 +148,24 @@ async function startOverhead(buildChecked = false): Promise<StartOverheadResult 
   return result;
 }
 
-/** BENCH_ONLY=slow-peer or start-overhead: that benchmark alone. */
-async function oneOnly(which: 'slow-peer' | 'start-overhead'): Promise<void> {
-  if (!(settings.slowPeerReps >= 1 && settings.startOverheadReps >= 1)) throw new Error('BENCH_SLOW_PEER_REPS and BENCH_START_REPS: at least 1');
+async function cliStartup(buildChecked = false): Promise<CliStartupResult | string> {
+  log(`CLI start-up: ${settings.cliStartupReps} × (node -e 0, hubtray --version, node -e 0, hubtray list), interleaved`);
+  const result = await measureCliStartup({ reps: settings.cliStartupReps, log, defer: (step) => cleanups.push(step), buildChecked }).catch((error: unknown) => `failed: ${(error as Error).message.split('\n')[0]}`);
+  if (typeof result === 'string') log(`CLI start-up not measured: ${result}`);
+  return result;
+}
+
+type OnlyOne = 'slow-peer' | 'start-overhead' | 'cli-startup';
+
+async function measureOne(which: OnlyOne) {
+  if (which === 'slow-peer') return { slowPeer: await slowPeer(true) };
+  if (which === 'start-overhead') return { startOverhead: await startOverhead(true) };
+  return { cliStartup: await cliStartup(true) };
+}
+
+/** BENCH_ONLY=slow-peer, start-overhead or cli-startup: that benchmark alone. */
+async function oneOnly(which: OnlyOne): Promise<void> {
+  if (!(settings.slowPeerReps >= 1 && settings.startOverheadReps >= 1 && settings.cliStartupReps >= 1)) throw new Error('BENCH_SLOW_PEER_REPS, BENCH_START_REPS and BENCH_CLI_REPS: at least 1');
   const t0 = Date.now();
   const machine = describeMachine();
   log(`${machine.cpu}, ${machine.nproc} CPUs, Node ${process.version}; ${which} only`);
@@ -159,7 +175,7 @@ async function oneOnly(which: 'slow-peer' | 'start-overhead'): Promise<void> {
   if (stale) throw new Error(stale);
   const builtAt = Date.now();
   const background = await waitForQuiet();
-  const result = which === 'slow-peer' ? { slowPeer: await slowPeer(true) } : { startOverhead: await startOverhead(true) };
+  const result = await measureOne(which);
   const changed = hubBuildStale();
   if (changed) log(`note: a source changed during the run (${changed.replace(/^.*\((.*)\).*$/, '$1')}); the run measured the build checked ${fixed((Date.now() - builtAt) / 1000, 0)} s before its end`);
   if (Object.values(result).some((r) => typeof r === 'string')) process.exitCode = 1;
@@ -168,12 +184,12 @@ async function oneOnly(which: 'slow-peer' | 'start-overhead'): Promise<void> {
   );
 }
 
-const onlyValues = ['idle', 'tunnels', 'slow-peer', 'start-overhead'];
+const onlyValues = ['idle', 'tunnels', 'slow-peer', 'start-overhead', 'cli-startup'];
 
 async function main(): Promise<void> {
   if (only !== undefined && !onlyValues.includes(only)) throw new Error(`BENCH_ONLY: one of ${onlyValues.map((v) => `"${v}"`).join(', ')}, not "${only}"`);
   if (only === 'idle') return idleOnly();
-  if (only === 'slow-peer' || only === 'start-overhead') return oneOnly(only);
+  if (only === 'slow-peer' || only === 'start-overhead' || only === 'cli-startup') return oneOnly(only);
   if (only !== 'tunnels') idleSettings();
   if (process.getuid?.() !== 0) throw new Error('the benchmark starts its own sshd instances and needs root');
   for (const tool of ['/usr/sbin/sshd', '/usr/bin/jupyter']) if (!existsSync(tool)) throw new Error(`${tool} is missing`);
@@ -410,6 +426,8 @@ async function main(): Promise<void> {
   // 7. One slow peer (slow-peer.ts), 8. start overhead on an SSH host (start-overhead.ts).
   const slow = only === 'tunnels' ? undefined : await slowPeer();
   const overhead = only === 'tunnels' ? undefined : await startOverhead();
+  // 9. CLI start-up (cli-startup.ts).
+  const startup = only === 'tunnels' ? undefined : await cliStartup();
 
   // 6. The idle hub (idle-hub.ts): last, since other work on the machine disturbs it most.
   const idle = only === 'tunnels' ? undefined : await idleHub();
@@ -441,6 +459,7 @@ async function main(): Promise<void> {
     idle,
     slowPeer: slow,
     startOverhead: overhead,
+    cliStartup: startup,
     code: describeCode(),
   });
   process.stdout.write(report);

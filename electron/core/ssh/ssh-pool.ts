@@ -7,9 +7,7 @@ import { hubtrayHome } from '../config/paths.js';
 import { findOnPath } from '../config/find-on-path.js';
 import type { Prompter } from '../prompts/prompter.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import { openConnection } from './connection.js';
 import { ControlDir } from './openssh/control-dir.js';
-import { openOpenSsh } from './openssh/openssh-connection.js';
 import { chooseTransport } from './openssh/transport-choice.js';
 import type { SshConnection } from './ssh-connection.js';
 import { SshError } from './ssh-error.js';
@@ -159,6 +157,7 @@ export class SshPool {
     return link;
   }
 
+  // The transports load with the first connection: a hub with no SSH system never loads ssh2 (~13 MiB resident).
   private async open(target: SshTarget, login: LoginTry): Promise<SshConnection> {
     const chosen = await chooseTransport(target, this.configPath);
     const signal = AbortSignal.any([this.shutdown.signal, login.signal]);
@@ -167,8 +166,10 @@ export class SshPool {
       if (!ssh) {
         throw new SshError('config', `${target.host}: the system's OpenSSH client (ssh) is not on the PATH, and it is needed (${chosen.why}); install OpenSSH's client, or set "ssh_transport": "ssh2"`);
       }
+      const { openOpenSsh } = await import('./openssh/openssh-connection.js');
       return openOpenSsh({ target, configPath: this.configPath, ssh, controlDir: this.controlDir, prompter: this.options.prompter, login, signal, why: chosen.why, note: chosen.note, log: this.log });
     }
+    const { openConnection } = await import('./connection.js');
     return openConnection(chosen.chain, {
       connectTimeoutMs: target.connectTimeoutSeconds * 1000,
       tcpConnected: login.tcpConnected,
