@@ -4,7 +4,7 @@
 // either side is caught at the boundary rather than deep inside.
 import { z } from 'zod';
 import { FormSchema } from './forms.js';
-import { kindNames } from './kinds/registry.js';
+import { kindNames } from './kinds/kind-names.js';
 import { zodErrorInWords } from './zod-words.js';
 
 export const ServerName = z

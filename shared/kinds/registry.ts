@@ -1,7 +1,9 @@
 // Every kind of system hubtray knows, in the order the system editor offers them. config.json's schema, the
 // contract's SystemKind, the JSON Schema file, the editor and the core's kinds (electron/core/kinds/registry.ts) all
-// derive from this list: a new kind is one file here, one folder there, and one line below.
+// derive from this list: a new kind is one file here, one folder there, and one line below (and its name in
+// kind-names.ts, which the type check below holds to this list).
 import type { z } from 'zod';
+import { kindNames } from './kind-names.js';
 import { jupyterhubKind } from './jupyterhub.js';
 import { localKind } from './local.js';
 import { outpostKind } from './outpost.js';
@@ -18,7 +20,11 @@ type NamesOf<T extends readonly unknown[]> = { -readonly [I in keyof T]: T[I] ex
 type SchemasOf<T extends readonly unknown[]> = { -readonly [I in keyof T]: T[I] extends { schema: infer S } ? S : never };
 
 /** The kinds' names, as a tuple (what z.enum takes). */
-export const kindNames = systemKinds.map((k) => k.kind) as NamesOf<Kinds>;
+export { kindNames };
+// kind-names.ts must list exactly these kinds, in this order: a mismatch does not compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: Same<NamesOf<Kinds>, [...typeof kindNames]> = true;
+void namesMatch;
 
 /** The kinds' settings schemas, as a tuple (what z.discriminatedUnion takes). */
 export const kindSchemas = systemKinds.map((k) => k.schema) as unknown as SchemasOf<Kinds>;
