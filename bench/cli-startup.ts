@@ -1,4 +1,4 @@
-// Benchmark 9: what a person waits for when typing `hubtray`. Wall time and peak memory (VmHWM, from GNU time's %M)
+// Benchmark 10: what a person waits for when typing `hubtray`. Wall time and peak memory (VmHWM, from GNU time's %M)
 // of whole processes: `hubtray --version`, and `hubtray list` against a running `hubtray serve` with no servers,
 // each against bare `node -e 0` on the same machine in the same run, interleaved A B A B … and the ratio taken pair
 // by pair, so that drift of the machine's load falls on both. The CLI is the shipped bundle (dist/cli/hubtray.js).

@@ -20,6 +20,11 @@ export function startBenchSshd(): Promise<Sshd> {
 /** The far-end servers (what servers.ts prints) run on the namespace's own 127.0.0.1: reachable only through SSH. */
 export type FarHost = NetnsHost & { readonly ports: Ports };
 
+/** A jump host in front of the far host (benchmark 9): a namespace with the benchmark's sshd and nothing else. */
+export function startJumpHost(): Promise<NetnsHost | string> {
+  return startNetnsHost({ label: 'jump', sshd: sshdOptions, spawn: startChild });
+}
+
 /** Starts the far host, or returns why this machine cannot make one (see startNetnsHost). */
 export async function startFarHost(serversScript: string): Promise<FarHost | string> {
   const host = await startNetnsHost({ label: 'bench', sshd: sshdOptions, spawn: startChild });
@@ -38,8 +43,8 @@ export async function startFarHost(serversScript: string): Promise<FarHost | str
  * that trusts them all; returns its path. Both clients read its `Ciphers` line (hubtray's SSH layer as OpenSSH
  * does), so each asks for the benchmark's cipher by itself.
  */
-export async function benchClientConfig(dir: string, hosts: Array<{ alias: string; sshd: Sshd }>): Promise<string> {
-  const withCipher = hosts.map((host) => ({ ...host, extra: [`Ciphers ${benchCipher}`] }));
+export async function benchClientConfig(dir: string, hosts: Array<{ alias: string; sshd: Sshd; extra?: string[] }>): Promise<string> {
+  const withCipher = hosts.map((host) => ({ ...host, extra: [`Ciphers ${benchCipher}`, ...(host.extra ?? [])] }));
   return (await writeClientConfig(withCipher, { trust: true, parent: dir })).configPath;
 }
 

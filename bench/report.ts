@@ -7,6 +7,7 @@ import { sshd2BindingBuilt, type describeMachine } from './machine.js';
 import type { RestoreResult, RestoreVariant } from './restore.js';
 import { slowPeerMedians, slowPeerTargets, type SlowPeerResult } from './slow-peer.js';
 import { startOverheadMedians, startOverheadTarget, type StartOverheadResult } from './start-overhead.js';
+import { jumpCutTarget, type JumpCutResult } from './jump-cut.js';
 import { cliStartupMedians, cliStartupTargets, type CliStartupResult } from './cli-startup.js';
 import { MiB, settings } from './settings.js';
 import { benchCipher } from './hosts.js';
@@ -43,6 +44,8 @@ export interface ReportInput {
   /** Benchmarks 7 and 8; absent with BENCH_ONLY=tunnels. */
   slowPeer?: SlowPeerResult | string;
   startOverhead?: StartOverheadResult | string;
+  /** Benchmark 9; absent with BENCH_ONLY=tunnels. */
+  jumpCut?: JumpCutResult | string;
   cliStartup?: CliStartupResult | string;
   code: string;
 }
@@ -248,12 +251,13 @@ export function renderReport(r: ReportInput): string {
   if (r.idle !== undefined) lines.push(...idleSection(r.idle));
   if (r.slowPeer !== undefined) lines.push(...slowPeerSection(r.slowPeer));
   if (r.startOverhead !== undefined) lines.push(...startOverheadSection(r.startOverhead));
+  if (r.jumpCut !== undefined) lines.push(...jumpCutSection(r.jumpCut));
   if (r.cliStartup !== undefined) lines.push(...cliStartupSection(r.cliStartup));
   return `${lines.join('\n')}\n`;
 }
 
 export interface OnlyReportInput {
-  which: 'slow-peer' | 'start-overhead' | 'cli-startup';
+  which: 'slow-peer' | 'start-overhead' | 'jump-cut' | 'cli-startup';
   machine: ReturnType<typeof describeMachine>;
   code: string;
   background: { busyBefore: number; waitedSeconds: number; loadavg: string };
@@ -263,10 +267,11 @@ export interface OnlyReportInput {
   changedDuringRun: string | null;
   slowPeer?: SlowPeerResult | string;
   startOverhead?: StartOverheadResult | string;
+  jumpCut?: JumpCutResult | string;
   cliStartup?: CliStartupResult | string;
 }
 
-/** The report of `BENCH_ONLY=slow-peer` or `BENCH_ONLY=start-overhead`: the run's circumstances, then that benchmark. */
+/** The report of `BENCH_ONLY=slow-peer`, `start-overhead`, `jump-cut` or `cli-startup`: the run's circumstances, then that benchmark. */
 export function renderOnlyReport(r: OnlyReportInput): string {
   const lines = [
     '',
@@ -274,19 +279,58 @@ export function renderOnlyReport(r: OnlyReportInput): string {
     '',
     `- machine: ${r.machine.cpu}, ${r.machine.nproc} CPUs, ${r.machine.kernel}; Node ${process.version}${r.which === 'start-overhead' ? `, ${r.machine.openssh}` : ''}`,
     `- code: ${r.code}`,
-    `- settings: ${JSON.stringify({ 'slow-peer': { slowPeerReps: settings.slowPeerReps }, 'start-overhead': { startOverheadReps: settings.startOverheadReps }, 'cli-startup': { cliStartupReps: settings.cliStartupReps } }[r.which])}`,
+    `- settings: ${JSON.stringify(onlySettings[r.which])}`,
     `- other work on the machine before the run: ${fixed(r.background.busyBefore, 0)} % busy (waited ${fixed(r.background.waitedSeconds, 0)} s); /proc/loadavg before: ${r.background.loadavg}; after: ${r.loadavgAfter}`,
     `- run took ${fixed(r.seconds, 0)} s`,
     ...(r.changedDuringRun ? [`- a Hub source changed during the run (others at work; the build checked at its start was measured): ${r.changedDuringRun.replace(/^.*\((.*)\).*$/, '$1')}`] : []),
     '',
     ...(r.slowPeer !== undefined ? slowPeerSection(r.slowPeer) : []),
     ...(r.startOverhead !== undefined ? startOverheadSection(r.startOverhead) : []),
+    ...(r.jumpCut !== undefined ? jumpCutSection(r.jumpCut) : []),
     ...(r.cliStartup !== undefined ? cliStartupSection(r.cliStartup) : []),
   ];
   return `${lines.join('\n')}\n`;
 }
 
+const onlySettings: Record<OnlyReportInput['which'], Record<string, number>> = {
+  'slow-peer': { slowPeerReps: settings.slowPeerReps },
+  'start-overhead': { startOverheadReps: settings.startOverheadReps },
+  'jump-cut': { jumpCutSeconds: settings.jumpCutSeconds, jumpCutReps: settings.jumpCutReps, keepaliveInterval: settings.keepaliveInterval, keepaliveCountMax: settings.keepaliveCountMax },
+  'cli-startup': { cliStartupReps: settings.cliStartupReps },
+};
+
 const ms = (values: number[]) => values.map((v) => fixed(v, 0)).join(', ');
+
+/** Benchmark 9: time to a usable tunnel through a jump host after its link to the target was cut. */
+function jumpCutSection(result: JumpCutResult | string): string[] {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  lines.push('### 9. Jump↔target cut: a tunnel through a jump host after its link to the target was cut');
+  lines.push('');
+  if (typeof result === 'string') {
+    lines.push(`not measured: ${result}`);
+    lines.push('');
+    return lines;
+  }
+  const goal = jumpCutTarget.usableSeconds;
+  const seconds = (values: number[]) => values.map((v) => (Number.isFinite(v) ? fixed(v, 2) : 'not back')).join(', ');
+  row(['#', `usable after the restore of a ${result.cutSeconds} s cut, median of ${result.usable.get(result.variants[0]!)!.length}`, 'today', 'target', '']);
+  row(['---', '---', '---', '---', '---']);
+  result.variants.forEach((variant, i) => {
+    const m = median(result.usable.get(variant)!);
+    const hub = variant !== 'ssh -J loop';
+    row([`9${'abc'[i]}`, variant, `${Number.isFinite(m) ? fixed(m, 2) : 'not back'} s`, hub ? `≤ ${goal} s` : '(info)', hub ? (m <= goal ? 'met' : '**missed**') : '']);
+  });
+  lines.push('');
+  for (const variant of result.variants) lines.push(`- ${variant}, s per repetition: ${seconds(result.usable.get(variant)!)}`);
+  lines.push(`- the jump host's TCP connects to the target waiting for a SYN answer at each restore: ${result.synSent.join(', ')}`);
+  lines.push('');
+  lines.push('```');
+  lines.push(...result.commands);
+  lines.push('```');
+  lines.push('');
+  return lines;
+}
 
 /** Benchmark 7: the same three timings with and without a blackholed Outpost next to the local system. */
 function slowPeerSection(result: SlowPeerResult | string): string[] {
@@ -326,7 +370,7 @@ function slowPeerSection(result: SlowPeerResult | string): string[] {
 function startOverheadSection(result: StartOverheadResult | string): string[] {
   const lines: string[] = [];
   const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
-  lines.push('### 8. Start overhead on an SSH host (ssh2): `hubtray start` against Jupyter started by hand over a ControlMaster');
+  lines.push('### 8. Start overhead on an SSH host: `hubtray start` (ssh2, and the system\'s OpenSSH) against Jupyter started by hand over a ControlMaster');
   lines.push('');
   if (typeof result === 'string') {
     lines.push(`not measured: ${result}`);
@@ -334,17 +378,20 @@ function startOverheadSection(result: StartOverheadResult | string): string[] {
     return lines;
   }
   const m = startOverheadMedians(result);
-  row(['#', `figure, median of ${result.reps}`, 'today', 'target', '']);
-  row(['---', '---', '---', '---', '---']);
-  row(['8a', '`hubtray start ssh-system --name sK --json`: spawn of the CLI to its exit, running, URL printed', `${fixed(m.hubtray, 0)} ms`, '(info)', '']);
-  row(['8b', "by hand: `ssh -S SOCK lab '… jupyter server …'` to the first 200 of /api/status through a forward on the open master", `${fixed(m.byHand, 0)} ms`, '(info)', '']);
-  row(['8c', 'overhead: 8a − 8b', `${fixed(m.overhead, 0)} ms`, `≤ ${startOverheadTarget.overheadMs} ms`, m.overhead <= startOverheadTarget.overheadMs ? 'met' : '**missed**']);
-  row(['', 'of which the CLI\'s fixed cost, at most: `hubtray list --json` against the same serve', `${fixed(m.cliList, 0)} ms`, '(info)', '']);
-  row(['8d', 'overhead without the CLI\'s fixed cost: 8a − 8b − `hubtray list` (the Hub\'s own part, roughly)', `${fixed(m.overhead - m.cliList, 0)} ms`, '(info)', '']);
+  const goal = startOverheadTarget.overheadMs;
+  const verdict = (overhead: number) => (overhead <= goal ? 'met' : '**missed**');
+  const both = (v: { ssh2: number; openssh: number }) => [`${fixed(v.ssh2, 0)} ms`, `${fixed(v.openssh, 0)} ms`];
+  row(['#', `figure, median of ${result.reps}`, 'ssh2', 'openssh', 'target', '']);
+  row(['---', '---', '---', '---', '---', '---']);
+  row(['8a', '`hubtray start SYSTEM --name sK --json`: spawn of the CLI to its exit, running, URL printed', ...both(m.hubtray), '(info)', '']);
+  row(['8b', "by hand: `ssh -S SOCK lab '… jupyter server …'` to the first 200 of /api/status through a forward on the open master", `${fixed(m.byHand, 0)} ms`, '(same)', '(info)', '']);
+  row(['8c', 'overhead: 8a − 8b', ...both(m.overhead), `≤ ${goal} ms`, `${verdict(m.overhead.ssh2)} / ${verdict(m.overhead.openssh)}`]);
+  row(['', 'of which the CLI\'s fixed cost, at most: `hubtray list --json` against the same serve', `${fixed(m.cliList, 0)} ms`, '(same)', '(info)', '']);
+  row(['8d', 'overhead without the CLI\'s fixed cost: 8a − 8b − `hubtray list` (the Hub\'s own part, roughly)', ...both({ ssh2: m.overhead.ssh2 - m.cliList, openssh: m.overhead.openssh - m.cliList }), '(info)', '']);
   lines.push('');
-  lines.push(`- repetitions, ms: hubtray ${ms(result.hubtray)}; by hand ${ms(result.byHand)}; hubtray list ${ms(result.cliList)}`);
-  lines.push(`- warm-up (untimed in the medians): hubtray ${fixed(result.warmup.hubtray, 0)} ms, by hand ${fixed(result.warmup.byHand, 0)} ms`);
-  lines.push(`- sshd logins during each timed hubtray start: ${result.hubtrayLogins.join(', ')} (0: hubtray reused its SSH connection)`);
+  lines.push(`- repetitions, ms: hubtray ssh2 ${ms(result.hubtray)}; hubtray openssh ${ms(result.hubtrayOpenssh)}; by hand ${ms(result.byHand)}; hubtray list ${ms(result.cliList)}`);
+  lines.push(`- warm-up (untimed in the medians): hubtray ${fixed(result.warmup.hubtray, 0)} ms (ssh2), ${fixed(result.warmup.hubtrayOpenssh, 0)} ms (openssh), by hand ${fixed(result.warmup.byHand, 0)} ms`);
+  lines.push(`- sshd logins during each timed hubtray start: ssh2 ${result.hubtrayLogins.join(', ')}; openssh ${result.hubtrayOpensshLogins.join(', ')} (0: hubtray reused its SSH connection)`);
   lines.push(`- other work on the machine: ${fixed(result.foreignPercent, 0)} % of all CPUs`);
   lines.push('');
   lines.push('```');
@@ -550,7 +597,7 @@ function cliStartupSection(result: CliStartupResult | string): string[] {
   const lines: string[] = [];
   const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
-  lines.push('### 9. CLI start-up: whole `hubtray` processes against `node -e 0`, interleaved');
+  lines.push('### 10. CLI start-up: whole `hubtray` processes against `node -e 0`, interleaved');
   lines.push('');
   if (typeof result === 'string') {
     lines.push(`not measured: ${result}`);
@@ -565,7 +612,7 @@ function cliStartupSection(result: CliStartupResult | string): string[] {
     const version = command.args[0] === '--version';
     const ok = m.ratio <= t.ratio && (!version || m.cliPeakMiB <= t.versionPeakMiB);
     const target = version ? `≤ ${t.ratio}×, ≤ ${t.versionPeakMiB} MiB` : `≤ ${t.ratio}×`;
-    row([`9${'ab'[index]}`, `\`hubtray ${command.args.join(' ')}\`${version ? '' : ' (a running serve, no servers)'}`, `${fixed(m.cliMs, 0)} ms`, `${fixed(m.nodeMs, 0)} ms`, `${fixed(m.ratio, 2)}×`, `${fixed(m.cliPeakMiB, 1)} MiB (${fixed(m.nodePeakMiB, 1)})`, target, verdict(ok)]);
+    row([`10${'ab'[index]}`, `\`hubtray ${command.args.join(' ')}\`${version ? '' : ' (a running serve, no servers)'}`, `${fixed(m.cliMs, 0)} ms`, `${fixed(m.nodeMs, 0)} ms`, `${fixed(m.ratio, 2)}×`, `${fixed(m.cliPeakMiB, 1)} MiB (${fixed(m.nodePeakMiB, 1)})`, target, verdict(ok)]);
   }
   lines.push('');
   lines.push(`- other work on the machine: ${fixed(result.foreignPercent, 0)} % of all CPUs`);

@@ -145,7 +145,7 @@ export async function measureRestore(options: {
  * Seconds from `since` to the end of the first echo through 127.0.0.1:port; each try a fresh connection, as a browser
  * would open one. Infinity if none came back within limitMs.
  */
-async function secondsUntilUsable(port: number, since: number, limitMs: number): Promise<number> {
+export async function secondsUntilUsable(port: number, since: number, limitMs: number): Promise<number> {
   for (;;) {
     if (await echoOnce(port, 2000)) return (performance.now() - since) / 1000;
     if (performance.now() - since > limitMs) return Infinity;
@@ -178,7 +178,7 @@ function echoOnce(port: number, timeoutMs: number): Promise<boolean> {
  * `sh -c 'while true; do ssh …; sleep 1; done'`, exactly as a user would run it. ssh's stderr is read to learn when
  * it gave up a connection ("Timeout, server … not responding.") and what it said when it could not connect.
  */
-class SshLoop {
+export class SshLoop {
   /** Epoch ms of each "Timeout, server … not responding." */
   readonly timeouts: number[] = [];
   readonly said: string[] = [];

@@ -11,7 +11,9 @@
 // 10,50), BENCH_IDLE_POLL (poll_interval per scenario, default "default,10"). BENCH_ONLY=idle runs benchmark 6 alone
 // (no root, sshd or Jupyter needed); BENCH_ONLY=tunnels runs benchmarks 0-5 alone. Benchmark 7, one slow peer
 // (slow-peer.ts; BENCH_SLOW_PEER_REPS, default 5): BENCH_ONLY=slow-peer. Benchmark 8, start overhead on an SSH host
-// (start-overhead.ts; BENCH_START_REPS, default 5): BENCH_ONLY=start-overhead. A full run has them all, 6 last.
+// (start-overhead.ts; BENCH_START_REPS, default 5): BENCH_ONLY=start-overhead. Benchmark 9, a jump↔target cut
+// (jump-cut.ts; BENCH_JUMP_CUT_SECONDS, default 60, 20 with BENCH_QUICK=1; BENCH_JUMP_CUT_REPS, default 3):
+// BENCH_ONLY=jump-cut. A full run has them all, 6 last.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -25,12 +27,13 @@ import { addLatency, emptyBulk, emptyLatency, type Bulk, type Concurrency, type 
 import { measureLinkBulk } from './link-bulk.js';
 import { describeCode, describeMachine, sshd2BindingBuilt } from './machine.js';
 import { measureIdleHub, type IdleResult, type IdleSettings } from './idle-hub.js';
-import { renderIdleReport, renderOnlyReport, renderReport } from './report.js';
+import { renderIdleReport, renderOnlyReport, renderReport, type OnlyReportInput } from './report.js';
 import { hubBuildStale, measureSlowPeer, type SlowPeerResult } from './slow-peer.js';
 import { measureStartOverhead, type StartOverheadResult } from './start-overhead.js';
 import { measureCliStartup, type CliStartupResult } from './cli-startup.js';
 import { MiB, settings } from './settings.js';
 import { measureRestore } from './restore.js';
+import { measureJumpCut, type JumpCutResult } from './jump-cut.js';
 import { benchClientConfig, negotiatedCiphers, startBenchSshd } from './hosts.js';
 import type { Sshd } from '../testkit/sshd.js';
 import { fixed } from './stats.js';
@@ -142,7 +145,7 @@ async function slowPeer(buildChecked = false): Promise<SlowPeerResult | string> 
 }
 
 async function startOverhead(buildChecked = false): Promise<StartOverheadResult | string> {
-  log(`start overhead: ${settings.startOverheadReps} × (hubtray start on an ssh system, the same Jupyter by hand over a ControlMaster)`);
+  log(`start overhead: ${settings.startOverheadReps} × (hubtray start on an ssh system with ssh2 and with openssh, the same Jupyter by hand over a ControlMaster)`);
   const result = await measureStartOverhead({ reps: settings.startOverheadReps, log, defer: (step) => cleanups.push(step), buildChecked }).catch((error: unknown) => `failed: ${(error as Error).message.split('\n')[0]}`);
   if (typeof result === 'string') log(`start overhead not measured: ${result}`);
   return result;
@@ -155,17 +158,38 @@ async function cliStartup(buildChecked = false): Promise<CliStartupResult | stri
   return result;
 }
 
-type OnlyOne = 'slow-peer' | 'start-overhead' | 'cli-startup';
-
-async function measureOne(which: OnlyOne) {
-  if (which === 'slow-peer') return { slowPeer: await slowPeer(true) };
-  if (which === 'start-overhead') return { startOverhead: await startOverhead(true) };
-  return { cliStartup: await cliStartup(true) };
+async function jumpCut(dir: string): Promise<JumpCutResult | string> {
+  log(`jump↔target cut: ${settings.jumpCutReps} × a ${settings.jumpCutSeconds} s dead path between a jump host and its target, every tunnel through the same cut`);
+  const result = await measureJumpCut({
+    dir,
+    serversScript,
+    keepalive: settings,
+    cutSeconds: settings.jumpCutSeconds,
+    reps: settings.jumpCutReps,
+    log,
+    defer: (step) => cleanups.push(step),
+  }).catch((error: unknown) => `failed: ${(error as Error).message.split('\n')[0]}`);
+  if (typeof result === 'string') log(`jump↔target cut not measured: ${result}`);
+  return result;
 }
 
-/** BENCH_ONLY=slow-peer, start-overhead or cli-startup: that benchmark alone. */
-async function oneOnly(which: OnlyOne): Promise<void> {
-  if (!(settings.slowPeerReps >= 1 && settings.startOverheadReps >= 1 && settings.cliStartupReps >= 1)) throw new Error('BENCH_SLOW_PEER_REPS, BENCH_START_REPS and BENCH_CLI_REPS: at least 1');
+type OnlyBenchmark = 'slow-peer' | 'start-overhead' | 'jump-cut' | 'cli-startup';
+
+async function onlyResult(which: OnlyBenchmark): Promise<Partial<Pick<OnlyReportInput, 'slowPeer' | 'startOverhead' | 'jumpCut' | 'cliStartup'>>> {
+  if (which === 'slow-peer') return { slowPeer: await slowPeer(true) };
+  if (which === 'start-overhead') return { startOverhead: await startOverhead(true) };
+  if (which === 'cli-startup') return { cliStartup: await cliStartup(true) };
+  const work = await mkdtemp(path.join(os.tmpdir(), 'hubtray-bench-jump-'));
+  cleanups.push(() => rm(work, { recursive: true, force: true }));
+  return { jumpCut: await jumpCut(work) };
+}
+
+/** BENCH_ONLY=slow-peer, start-overhead, jump-cut or cli-startup: that benchmark alone. */
+async function oneOnly(which: OnlyBenchmark): Promise<void> {
+  if (!(settings.slowPeerReps >= 1 && settings.startOverheadReps >= 1 && settings.jumpCutReps >= 1 && settings.cliStartupReps >= 1)) {
+    throw new Error('BENCH_SLOW_PEER_REPS, BENCH_START_REPS, BENCH_JUMP_CUT_REPS and BENCH_CLI_REPS: at least 1');
+  }
+  if (!(settings.jumpCutSeconds > 0)) throw new Error(`BENCH_JUMP_CUT_SECONDS: seconds, not ${process.env.BENCH_JUMP_CUT_SECONDS}`);
   const t0 = Date.now();
   const machine = describeMachine();
   log(`${machine.cpu}, ${machine.nproc} CPUs, Node ${process.version}; ${which} only`);
@@ -175,7 +199,7 @@ async function oneOnly(which: OnlyOne): Promise<void> {
   if (stale) throw new Error(stale);
   const builtAt = Date.now();
   const background = await waitForQuiet();
-  const result = await measureOne(which);
+  const result = await onlyResult(which);
   const changed = hubBuildStale();
   if (changed) log(`note: a source changed during the run (${changed.replace(/^.*\((.*)\).*$/, '$1')}); the run measured the build checked ${fixed((Date.now() - builtAt) / 1000, 0)} s before its end`);
   if (Object.values(result).some((r) => typeof r === 'string')) process.exitCode = 1;
@@ -184,12 +208,12 @@ async function oneOnly(which: OnlyOne): Promise<void> {
   );
 }
 
-const onlyValues = ['idle', 'tunnels', 'slow-peer', 'start-overhead', 'cli-startup'];
+const onlyValues = ['idle', 'tunnels', 'slow-peer', 'start-overhead', 'jump-cut', 'cli-startup'];
 
 async function main(): Promise<void> {
   if (only !== undefined && !onlyValues.includes(only)) throw new Error(`BENCH_ONLY: one of ${onlyValues.map((v) => `"${v}"`).join(', ')}, not "${only}"`);
   if (only === 'idle') return idleOnly();
-  if (only === 'slow-peer' || only === 'start-overhead' || only === 'cli-startup') return oneOnly(only);
+  if (only === 'slow-peer' || only === 'start-overhead' || only === 'jump-cut' || only === 'cli-startup') return oneOnly(only);
   if (only !== 'tunnels') idleSettings();
   if (process.getuid?.() !== 0) throw new Error('the benchmark starts its own sshd instances and needs root');
   for (const tool of ['/usr/sbin/sshd', '/usr/bin/jupyter']) if (!existsSync(tool)) throw new Error(`${tool} is missing`);
@@ -423,10 +447,18 @@ async function main(): Promise<void> {
   if (typeof restore === 'string') log(`link restore not measured: ${restore}`);
   foreign.restore = await phase();
 
+  // 9. A cut between a jump host and its target (jump-cut.ts).
+  let jump: JumpCutResult | string | undefined;
+  if (only !== 'tunnels') {
+    phase = await foreignLoad();
+    jump = await jumpCut(work);
+    foreign.jumpCut = await phase();
+  }
+
   // 7. One slow peer (slow-peer.ts), 8. start overhead on an SSH host (start-overhead.ts).
   const slow = only === 'tunnels' ? undefined : await slowPeer();
   const overhead = only === 'tunnels' ? undefined : await startOverhead();
-  // 9. CLI start-up (cli-startup.ts).
+  // 10. CLI start-up (cli-startup.ts).
   const startup = only === 'tunnels' ? undefined : await cliStartup();
 
   // 6. The idle hub (idle-hub.ts): last, since other work on the machine disturbs it most.
@@ -460,6 +492,7 @@ async function main(): Promise<void> {
     slowPeer: slow,
     startOverhead: overhead,
     cliStartup: startup,
+    jumpCut: jump,
     code: describeCode(),
   });
   process.stdout.write(report);

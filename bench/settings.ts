@@ -43,6 +43,9 @@ export const settings = {
   slowPeerReps: Number(process.env.BENCH_SLOW_PEER_REPS ?? (quick ? 2 : 5)),
   /** Benchmark 8, start overhead on an SSH host (start-overhead.ts): timed starts of each side, after one warm-up. */
   startOverheadReps: Number(process.env.BENCH_START_REPS ?? (quick ? 2 : 5)),
-  /** Benchmark 9, CLI start-up (cli-startup.ts): interleaved pairs of `node -e 0` and each command. */
+  /** Benchmark 9, a jump↔target cut (jump-cut.ts): the cut seen in the field is 60 s. */
+  jumpCutSeconds: Number(process.env.BENCH_JUMP_CUT_SECONDS ?? (quick ? 20 : 60)),
+  jumpCutReps: Number(process.env.BENCH_JUMP_CUT_REPS ?? (quick ? 1 : 3)),
+  /** Benchmark 10, CLI start-up (cli-startup.ts): interleaved pairs of `node -e 0` and each command. */
   cliStartupReps: Number(process.env.BENCH_CLI_REPS ?? (quick ? 5 : 20)),
 };

@@ -3,10 +3,11 @@
 //
 // One sshd (testkit/sshd.ts via hosts.ts, 127.0.0.1, key auth, the benchmark's cipher) and one ssh_config for it
 // (alias `lab`), read by both sides. Debian's Jupyter (`/usr/bin/jupyter server --allow-root`) is the server on both.
-// - hubtray: `hubtray serve` (the built CLI, HUBTRAY_SSH_CONFIG=that config, ssh2 through the Hub's SshPool) with one
-//   system `ssh-system` (kind `ssh`, host `lab`). Timed: `hubtray start ssh-system --name sK --json`, from spawning
-//   the CLI to its exit with the server running and its URL printed (the URL then answers /api/status, checked
-//   untimed). Then `hubtray stop sK`, untimed.
+// - hubtray: `hubtray serve` (the built CLI, HUBTRAY_SSH_CONFIG=that config) with two systems on host `lab`, one per
+//   transport: `ssh-system` (kind `ssh`, ssh2 through the Hub's SshPool) and `ssh-system-openssh` (the same with
+//   `ssh_transport: "openssh"`: the system's OpenSSH, a master of hubtray's own). Timed: `hubtray start SYSTEM --name
+//   sK --json`, from spawning the CLI to its exit with the server running and its URL printed (the URL then answers
+//   /api/status, checked untimed). Then `hubtray stop sK`, untimed.
 // - by hand: an OpenSSH ControlMaster (`ssh -M -S SOCK -N lab`, kept as a child so it can be stopped by PID; the same
 //   as -fN without the fork), opened before anything is timed, and a forward on it set up first
 //   (`ssh -S SOCK -O forward -L LP:127.0.0.1:P lab`). Timed: from spawning
@@ -15,8 +16,8 @@
 //   a new connection per try). Then Jupyter is ended by its PID (the `echo $$`: sshd's host is this machine),
 //   the session's ssh client by PID, the forward cancelled.
 // One untimed warm-up of each side first (hubtray's logs in to sshd then; Python's caches fill), then the
-// repetitions interleaved (hubtray first in even ones, by hand first in odd ones). The overhead is the difference of
-// the medians. sshd's "Accepted publickey" lines are counted around each hubtray start, to show whether hubtray
+// repetitions interleaved (in each the three sides in a rotated order: ssh2, openssh, by hand first in turn). The
+// overhead of each transport is the difference of the medians. sshd's "Accepted publickey" lines are counted around each hubtray start, to show whether hubtray
 // reused its SSH connection. The CLI's own fixed cost is shown apart: `hubtray list --json` against the same serve.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,12 +41,14 @@ import { rel } from './tunnels.js';
 
 export interface StartOverheadResult {
   reps: number;
-  /** Milliseconds per repetition. */
+  /** Milliseconds per repetition: hubtray with ssh2, hubtray with the system's OpenSSH (ssh_transport "openssh"). */
   hubtray: number[];
+  hubtrayOpenssh: number[];
   byHand: number[];
-  warmup: { hubtray: number; byHand: number };
+  warmup: { hubtray: number; hubtrayOpenssh: number; byHand: number };
   /** sshd logins during each timed hubtray start (0: it reused its connection). */
   hubtrayLogins: number[];
+  hubtrayOpensshLogins: number[];
   /** `hubtray list --json` against the same serve, ms: the CLI's fixed cost (Node start, connect, one call). */
   cliList: number[];
   foreignPercent: number;
@@ -56,6 +59,7 @@ export interface StartOverheadResult {
 export const startOverheadTarget = { overheadMs: 150 };
 
 const SYSTEM = 'ssh-system';
+const OPENSSH_SYSTEM = 'ssh-system-openssh';
 const JUPYTER = '/usr/bin/jupyter';
 
 export async function measureStartOverhead(options: {
@@ -88,9 +92,10 @@ export async function measureStartOverhead(options: {
   await mkdir(notebooks);
   const home = path.join(work, 'home');
   await mkdir(home);
+  const system = { kind: 'ssh', host: 'lab', cmd: [JUPYTER, 'server'], args: ['--allow-root'], notebook_dir: notebooks };
   await writeFile(
     path.join(home, 'config.json'),
-    JSON.stringify({ systems: { [SYSTEM]: { kind: 'ssh', host: 'lab', cmd: [JUPYTER, 'server'], args: ['--allow-root'], notebook_dir: notebooks } } }, null, 2),
+    JSON.stringify({ systems: { [SYSTEM]: system, [OPENSSH_SYSTEM]: { ...system, ssh_transport: 'openssh' } } }, null, 2),
   );
   const env = keyring.env({ ...process.env, HUBTRAY_HOME: home, HUBTRAY_SSH_CONFIG: configPath });
   const serve = await startServe(home, env);
@@ -103,14 +108,14 @@ export async function measureStartOverhead(options: {
   await waitForMaster(ssh, master);
 
   let n = 0;
-  const hubtrayStart = async (): Promise<{ ms: number; logins: number }> => {
+  const hubtrayStart = async (systemName: string): Promise<{ ms: number; logins: number }> => {
     const name = `s${++n}`;
     const logins0 = await acceptedLogins(sshd);
     const t0 = performance.now();
-    const result = await cli(env, ['start', SYSTEM, '--name', name, '--json']);
+    const result = await cli(env, ['start', systemName, '--name', name, '--json']);
     const ms = performance.now() - t0;
     const logins = (await acceptedLogins(sshd)) - logins0;
-    if (result.code !== 0) throw new Error(`hubtray start ${SYSTEM} failed (${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    if (result.code !== 0) throw new Error(`hubtray start ${systemName} failed (${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
     const { url } = JSON.parse(result.stdout) as { url: string };
     if (!(await answersAt(new URL('api/status', url).toString(), new URL(url).searchParams.get('token') ?? ''))) throw new Error(`${url} does not answer /api/status`);
     const stopped = await cli(env, ['stop', name]);
@@ -121,25 +126,33 @@ export async function measureStartOverhead(options: {
 
   const phase = await foreignLoad();
   log('start overhead: one untimed warm-up of each side');
-  const warmup = { hubtray: (await hubtrayStart()).ms, byHand: await byHand() };
-  log(`  warm-up: hubtray ${fixed(warmup.hubtray, 0)} ms, by hand ${fixed(warmup.byHand, 0)} ms`);
-  const result = { hubtray: [] as number[], byHand: [] as number[], hubtrayLogins: [] as number[], cliList: [] as number[] };
+  const warmup = { hubtray: (await hubtrayStart(SYSTEM)).ms, hubtrayOpenssh: (await hubtrayStart(OPENSSH_SYSTEM)).ms, byHand: await byHand() };
+  log(`  warm-up: hubtray ${fixed(warmup.hubtray, 0)} ms (ssh2), ${fixed(warmup.hubtrayOpenssh, 0)} ms (openssh), by hand ${fixed(warmup.byHand, 0)} ms`);
+  const result = {
+    hubtray: [] as number[],
+    hubtrayOpenssh: [] as number[],
+    byHand: [] as number[],
+    hubtrayLogins: [] as number[],
+    hubtrayOpensshLogins: [] as number[],
+    cliList: [] as number[],
+  };
+  const order = ['ssh2', 'openssh', 'byHand'] as const;
   for (let rep = 0; rep < reps; rep++) {
-    const sides = rep % 2 === 0 ? (['hubtray', 'byHand'] as const) : (['byHand', 'hubtray'] as const);
+    const sides = [...order.slice(rep % 3), ...order.slice(0, rep % 3)];
     for (const side of sides) {
-      if (side === 'hubtray') {
-        const { ms, logins } = await hubtrayStart();
-        result.hubtray.push(ms);
-        result.hubtrayLogins.push(logins);
-      } else {
+      if (side === 'byHand') {
         result.byHand.push(await byHand());
+      } else {
+        const { ms, logins } = await hubtrayStart(side === 'ssh2' ? SYSTEM : OPENSSH_SYSTEM);
+        (side === 'ssh2' ? result.hubtray : result.hubtrayOpenssh).push(ms);
+        (side === 'ssh2' ? result.hubtrayLogins : result.hubtrayOpensshLogins).push(logins);
       }
     }
     const t0 = performance.now();
     const listed = await cli(env, ['list', '--json']);
     if (listed.code !== 0) throw new Error(`hubtray list failed: ${listed.stderr.trim()}`);
     result.cliList.push(performance.now() - t0);
-    log(`  rep ${rep + 1}: hubtray ${fixed(result.hubtray.at(-1)!, 0)} ms (${result.hubtrayLogins.at(-1)} logins), by hand ${fixed(result.byHand.at(-1)!, 0)} ms, hubtray list ${fixed(result.cliList.at(-1)!, 0)} ms`);
+    log(`  rep ${rep + 1}: hubtray ${fixed(result.hubtray.at(-1)!, 0)} ms with ssh2 (${result.hubtrayLogins.at(-1)} logins), ${fixed(result.hubtrayOpenssh.at(-1)!, 0)} ms with openssh (${result.hubtrayOpensshLogins.at(-1)} logins), by hand ${fixed(result.byHand.at(-1)!, 0)} ms, hubtray list ${fixed(result.cliList.at(-1)!, 0)} ms`);
   }
   const foreignPercent = await phase();
   await stopTree(master);
@@ -152,9 +165,10 @@ export async function measureStartOverhead(options: {
     commands: [
       `# sshd: testkit/sshd.ts on 127.0.0.1:PORT (key auth, Ciphers ${'aes128-gcm@openssh.com'}); CONFIG: one Host block "lab" for it (bench/hosts.ts)`,
       `# HUBTRAY_HOME=TMP, HUBTRAY_SSH_CONFIG=CONFIG, DBUS_SESSION_BUS_ADDRESS=a private gnome-keyring (testkit/keyring.ts)`,
-      `# config.json: ${JSON.stringify({ systems: { [SYSTEM]: { kind: 'ssh', host: 'lab', cmd: [JUPYTER, 'server'], args: ['--allow-root'], notebook_dir: 'TMP/notebooks' } } })}`,
+      `# config.json: ${JSON.stringify({ systems: { [SYSTEM]: { ...system, notebook_dir: 'TMP/notebooks' }, [OPENSSH_SYSTEM]: { ...system, notebook_dir: 'TMP/notebooks', ssh_transport: 'openssh' } } })}`,
       `node ${rel(cliPath)} serve`,
-      `node ${rel(cliPath)} start ${SYSTEM} --name sK --json     # timed: spawn to exit (running, URL printed)`,
+      `node ${rel(cliPath)} start ${SYSTEM} --name sK --json     # timed: spawn to exit (running, URL printed); ssh2`,
+      `node ${rel(cliPath)} start ${OPENSSH_SYSTEM} --name sK --json     # the same with ssh_transport "openssh"`,
       `node ${rel(cliPath)} stop sK`,
       `node ${rel(cliPath)} list --json                        # timed: the CLI's fixed cost`,
       `ssh -F CONFIG -o BatchMode=yes -S SOCK -M -N -o ControlPersist=no lab          # once, before anything is timed`,
@@ -255,8 +269,14 @@ async function acceptedLogins(sshd: Sshd): Promise<number> {
   return [...(await sshd.log()).matchAll(/Accepted publickey for root/g)].length;
 }
 
-export function startOverheadMedians(r: StartOverheadResult): { hubtray: number; byHand: number; overhead: number; cliList: number } {
-  const hubtray = median(r.hubtray);
+/** Medians, ms; hubtray's and its overhead for each transport. */
+export function startOverheadMedians(r: StartOverheadResult): {
+  hubtray: { ssh2: number; openssh: number };
+  byHand: number;
+  overhead: { ssh2: number; openssh: number };
+  cliList: number;
+} {
+  const hubtray = { ssh2: median(r.hubtray), openssh: median(r.hubtrayOpenssh) };
   const byHand = median(r.byHand);
-  return { hubtray, byHand, overhead: hubtray - byHand, cliList: median(r.cliList) };
+  return { hubtray, byHand, overhead: { ssh2: hubtray.ssh2 - byHand, openssh: hubtray.openssh - byHand }, cliList: median(r.cliList) };
 }

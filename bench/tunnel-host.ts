@@ -22,6 +22,8 @@ export interface TunnelHostSpec {
   keepaliveIntervalSeconds: number;
   keepaliveCountMax: number;
   reportHealth?: boolean;
+  /** ssh_transport of the forwards' targets; default: the pool's (ssh2 unless the host's config needs OpenSSH). */
+  transport?: 'ssh2' | 'openssh';
 }
 
 export interface TunnelHostReady {
@@ -80,6 +82,7 @@ for (const forward of spec.forwards) {
     connectTimeoutSeconds: 15,
     keepaliveIntervalSeconds: spec.keepaliveIntervalSeconds,
     keepaliveCountMax: spec.keepaliveCountMax,
+    ...(spec.transport ? { transport: spec.transport } : {}),
   };
   forwards.push(await pool.forwardLocal(target, { host: '127.0.0.1', port: forward.port }));
 }

@@ -128,7 +128,7 @@ export async function hubTunnel(
   configPath: string,
   forwards: Array<{ host: string; port: number }>,
   keepalive: KeepaliveSettings,
-  options: { reportHealth?: boolean } = {},
+  options: { reportHealth?: boolean; transport?: TunnelHostSpec['transport'] } = {},
 ): Promise<HubTunnel> {
   const spec: TunnelHostSpec = {
     configPath,
@@ -136,6 +136,7 @@ export async function hubTunnel(
     keepaliveIntervalSeconds: keepalive.keepaliveInterval,
     keepaliveCountMax: keepalive.keepaliveCountMax,
     ...(options.reportHealth ? { reportHealth: true } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
   };
   const pureJs = id === 'js';
   const env = { ...process.env };

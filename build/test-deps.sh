@@ -2,7 +2,8 @@
 # The real peers the tests run: OpenSSH's sshd, Debian's Jupyter server and JupyterHub (its proxy comes from npm),
 # gnome-keyring's Secret Service under a private D-Bus, and Slurm with munge (the tests start private daemons of their
 # own); MIT Kerberos (a private KDC, kadmin.local and kinit, for the openssh transport's GSSAPI login); Environment
-# Modules and python3-venv (a real `module` and real virtualenvs, for the environments a host offers); and a compiler
+# Modules and python3-venv (a real `module` and real virtualenvs, for the environments a host offers); SoftHSM and
+# OpenSC's pkcs11-tool (a PKCS#11 token of the test's own, for the openssh transport's PKCS11Provider); and a compiler
 # for ssh2's optional native crypto binding, which `npm ci` builds when it can. Installs whichever are missing (as
 # root, with apt), so that `npm test` alone sets a machine up.
 set -euo pipefail
@@ -16,6 +17,7 @@ packages=(
   slurm-wlm munge
   krb5-kdc krb5-admin-server krb5-user
   environment-modules python3-venv
+  softhsm2 opensc
   libnss-wrapper
   chromium
 )

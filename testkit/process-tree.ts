@@ -39,6 +39,19 @@ export async function descendantLevels(root: number): Promise<number[][]> {
   }
 }
 
+/** This process's descendants (the ssh and helpers hubtray started), with their command lines and environments. */
+export async function descendantProcesses(): Promise<Array<{ pid: number; argv: string[]; env: string }>> {
+  const found = await Promise.all(
+    (await descendantLevels(process.pid)).flat().map(async (pid) => ({
+      pid,
+      argv: (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean),
+      env: await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => ''),
+    })),
+  );
+  // A process that ended meanwhile has no command line left.
+  return found.filter((child) => child.argv.length > 0);
+}
+
 /** SIGTERM to each of `pids`, then SIGKILL to any still there after 5 s. */
 export async function terminate(pids: number[]): Promise<void> {
   for (const pid of pids) signal(pid, 'SIGTERM');

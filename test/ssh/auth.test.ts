@@ -1,6 +1,6 @@
 // Authentication against real sshd: ssh-agent, encrypted keys, passwords and keyboard-interactive (PAM), with
 // the keychain stand-in and a scripted person answering prompts.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { PromptTimeoutError } from '../../electron/core/prompts/prompter.js';
 import { secretKeys } from '../../electron/core/secrets/secret-store.js';
 import { SshError } from '../../electron/core/ssh/ssh-error.js';
+import { startSshAgent, type SshAgent } from '../../testkit/ssh-agent.js';
 import { startSshd, ssh2Target as sshTarget, writeClientConfig, type ClientConfig, type ClientHost, type Sshd } from '../../testkit/sshd.js';
 import { answer, InMemorySecretStoreForTests } from './doubles.js';
 import { closeTestPools, testPool, type TestPoolOptions } from './test-pool.js';
@@ -225,19 +226,15 @@ describe('keyboard-interactive (PAM)', () => {
 
 describe('ssh-agent', () => {
   let sshd: Sshd;
-  let agent: ChildProcess;
+  let agent: SshAgent;
   let socket: string;
   let config: ClientConfig;
 
   beforeAll(async () => {
     sshd = await startSshd();
-    socket = path.join(dir, 'agent.sock');
-    agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await run('ssh-add', ['-l'], { env: { ...process.env, SSH_AUTH_SOCK: socket } }).then(() => true, (err: { code?: number }) => err.code === 1)) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await run('ssh-add', [sshd.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+    agent = await startSshAgent(dir);
+    socket = agent.socket;
+    await agent.add(sshd.clientKeyPath);
     // Only the public half on disk: the agent holds the private key, as with a hardware or unlocked key.
     const publicOnly = path.join(dir, 'agent_only_key');
     await copyFile(`${sshd.clientKeyPath}.pub`, `${publicOnly}.pub`);
@@ -251,11 +248,7 @@ describe('ssh-agent', () => {
     );
   });
   afterAll(async () => {
-    if (agent?.pid !== undefined && agent.exitCode === null) {
-      const exited = new Promise((resolve) => agent.once('exit', resolve));
-      process.kill(agent.pid, 'SIGTERM');
-      await exited;
-    }
+    await agent?.stop();
     await sshd?.stop();
     await config?.cleanup();
   });

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { SshHost } from '../../electron/core/kinds/ssh/ssh-host.js';
 import { SshError } from '../../electron/core/ssh/ssh-error.js';
+import { descendantProcesses } from '../../testkit/process-tree.js';
 import { startSshd, sshTarget, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { answer } from './doubles.js';
 import { closeTestPools, testPool } from './test-pool.js';
@@ -38,37 +39,7 @@ function roundTrip(port: number, text: string): Promise<string> {
   });
 }
 
-/** This process's descendants (the ssh processes hubtray started), with their command lines and environments. */
-async function descendants(): Promise<Array<{ pid: number; argv: string[]; env: string }>> {
-  const parents = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid) parents.set(Number(entry), ppid);
-  }
-  const below = new Set([process.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parents) {
-      if (below.has(ppid) && !below.has(pid)) {
-        below.add(pid);
-        grew = true;
-      }
-    }
-  }
-  below.delete(process.pid);
-  const found = await Promise.all(
-    [...below].map(async (pid) => ({
-      pid,
-      argv: (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean),
-      env: await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => ''),
-    })),
-  );
-  return found.filter((process) => process.argv.length > 0);
-}
-
-const masters = async () => (await descendants()).filter(({ argv }) => argv.includes('-M') && argv.some((arg) => arg.includes('/ssh/cm-')));
+const masters = async () => (await descendantProcesses()).filter(({ argv }) => argv.includes('-M') && argv.some((arg) => arg.includes('/ssh/cm-')));
 
 function alive(pid: number): boolean {
   try {
@@ -147,12 +118,12 @@ describe('ssh_transport "openssh"', () => {
   });
 
   test("asks for a key's passphrase through SSH_ASKPASS, and no secret is on any process's command line", async () => {
-    let seen: Awaited<ReturnType<typeof descendants>> = [];
+    let seen: Awaited<ReturnType<typeof descendantProcesses>> = [];
     const { pool, prompter } = testPool(config, {
       script: [
         async () => {
           // While OpenSSH waits for the answer: its master, the askpass helper and whatever they started.
-          seen = await descendants();
+          seen = await descendantProcesses();
           return answer(passphrase);
         },
       ],
@@ -163,7 +134,7 @@ describe('ssh_transport "openssh"', () => {
     const token = /HUBTRAY_ASKPASS_TOKEN=([0-9a-f]+)/.exec(master?.env ?? '')?.[1];
     expect(token).toMatch(/^[0-9a-f]{64}$/);
     expect(seen.some(({ argv }) => argv.some((arg) => arg.endsWith('/askpass.sh')))).toBe(true);
-    const everyArgv = [...seen, ...(await descendants())].flatMap(({ argv }) => argv).join('\n');
+    const everyArgv = [...seen, ...(await descendantProcesses())].flatMap(({ argv }) => argv).join('\n');
     expect(everyArgv).not.toContain(passphrase);
     expect(everyArgv).not.toContain(token);
   });

@@ -186,7 +186,8 @@ export class Authenticator {
     for (const certificateFile of certificates) for (const file of files) yield certificate(file, certificateFile);
     for (const file of files) {
       yield { method: 'publickey', label: `key ${file}`, build: () => this.keyMethod(file) };
-      if (certificates.length === 0 && keychainKeyName(file) === null) yield certificate(file, `${file}-cert.pub`);
+      const beside = besideCertificate(file, certificates);
+      if (beside !== null) yield certificate(file, beside);
     }
     for (let round = 0; round < passwordPrompts; round++) {
       this.keyboardPrompted = false;
@@ -212,9 +213,15 @@ export class Authenticator {
     if (!this.hop.identitiesOnly || !this.hop.identityFilesConfigured) {
       return { type: 'agent', username: this.hop.user, agent: socket };
     }
-    // IdentitiesOnly: the agent may only sign with the configured keys, which it might hold unlocked.
-    const allowed = (await Promise.all(this.hop.identityFiles.map((file) => this.publicKeyOf(file))))
-      .filter((key) => key !== undefined)
+    // IdentitiesOnly: the agent may only sign with the configured keys, which it might hold unlocked, and offer the
+    // configured certificates of them (CertificateFile, KEY-cert.pub), which ssh-add puts in the agent beside the key.
+    const { identityFiles, certificateFiles } = this.hop;
+    const configuredCertificates = [...certificateFiles, ...identityFiles.map((file) => besideCertificate(file, certificateFiles))];
+    const allowed = [
+      ...(await Promise.all(identityFiles.map((file) => this.publicKeyOf(file)))),
+      ...(await Promise.all(configuredCertificates.map((file) => (file === null ? null : readCertificate(file))))),
+    ]
+      .filter((key): key is ParsedKey => key !== undefined && key !== null && !(key instanceof Error))
       .map((key) => key.getPublicSSH());
     if (allowed.length === 0) return null;
     return { type: 'agent', username: this.hop.user, agent: new IdentitiesOnlyAgent(socket, allowed) };
@@ -446,6 +453,11 @@ class IdentitiesOnlyAgent extends ssh2.OpenSSHAgent {
       cb(err, keys?.filter((key) => 'getPublicSSH' in key && this.allowed.some((allowed) => allowed.equals(key.getPublicSSH()))));
     });
   }
+}
+
+/** The KEY-cert.pub OpenSSH looks for beside a key file, unless CertificateFile names the certificates. */
+function besideCertificate(file: string, certificateFiles: string[]): string | null {
+  return certificateFiles.length === 0 && keychainKeyName(file) === null ? `${file}-cert.pub` : null;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -147,6 +147,10 @@ export class AskpassServer {
 
 function request(prompt: string, kind: string, who: string): PromptRequest {
   const questions = [{ text: prompt, echo: false }];
+  // OpenSSH's question for a PKCS#11 token (PKCS11Provider): "Enter PIN for 'LABEL':". The token asks, not the server.
+  if (/^Enter PIN for '/.test(prompt) && kind !== 'confirm') {
+    return { kind: 'passphrase', title: `PIN for ${who}`, instructions: `The token's PIN unlocks its key, to log in to ${who}.`, questions, canRemember: false };
+  }
   if (/passphrase/i.test(prompt)) {
     return { kind: 'passphrase', title: `Passphrase for ${who}`, instructions: `A key is needed to log in to ${who}.`, questions, canRemember: false };
   }
