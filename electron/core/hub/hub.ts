@@ -19,6 +19,7 @@ import {
 import { checkOptions, optionsFromForm, OptionsError, type UserOptions } from '../../../shared/forms.js';
 import { ConfigError, SystemConfig } from '../../../shared/config.js';
 import { boundedText } from '../../../shared/text.js';
+import { defaultForwardName } from '../../../shared/forwards.js';
 import { loadConfig } from '../config/load-config.js';
 import { internalKeyProblem } from '../secrets/secret-store.js';
 import { watchNetwork } from '../ssh/ssh-pool.js';
@@ -170,6 +171,26 @@ export class Hub implements HubApi, HubEventSource, LogFollowing {
       await runtime.keepRunning();
     } catch (error) {
       throw new HubError('conflict', errorMessage(error));
+    }
+    return runtime.info();
+  }
+
+  async forward(args: MethodArgs<'forward'>): Promise<ServerInfo> {
+    const runtime = this.servers.find(args.name);
+    const wish = { name: args.label ?? defaultForwardName(args.remotePort), remotePort: args.remotePort, chosen: Boolean(args.localPort), origin: 'added' as const };
+    try {
+      await runtime.addForward(args.localPort ? { ...wish, localPort: args.localPort } : wish);
+    } catch (error) {
+      throw new HubError('conflict', boundedText(`cannot forward port ${args.remotePort} of ${args.name}: ${errorMessage(error)}`));
+    }
+    return runtime.info();
+  }
+
+  async unforward(args: MethodArgs<'unforward'>): Promise<ServerInfo> {
+    const runtime = this.servers.find(args.name);
+    if (!(await runtime.removeForward(args.forward))) {
+      const what = typeof args.forward === 'number' ? `remote port ${args.forward}` : `"${args.forward}"`;
+      throw new HubError('not-found', `${args.name} has no forward of ${what}; \`hubtray list\` shows its forwards`);
     }
     return runtime.info();
   }
