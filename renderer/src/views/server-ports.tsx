@@ -1,0 +1,99 @@
+// A server's Ports: its further forwarded ports (extra_forwards, and those added here or by `hubtray forward`), each
+// with its local link and health and a Close button, and a small form to forward one more port of the server's host.
+// Offered for the kinds reached over SSH on their own host (ssh, slurm) while the server runs.
+import { useState, type FormEvent } from 'react';
+import type { ServerInfo } from '../../../shared/api.js';
+import { errorMessage } from '../bridge/errors.js';
+import { useHubAccess } from '../components/hub-unreachable.js';
+import { healthText } from '../components/tunnel-health.js';
+import { useHub } from '../state/hub-context.js';
+import './server-ports.css';
+
+export function ServerPorts({ server }: { server: ServerInfo }) {
+  const forwards = server.forwards ?? [];
+  const forwardable = server.status === 'running' && (server.kind === 'ssh' || server.kind === 'slurm');
+  if (!forwardable && forwards.length === 0) return null;
+  return (
+    <section className="ports" aria-labelledby="ports-title">
+      <h3 id="ports-title">Ports</h3>
+      {forwards.length > 0 ? <PortList server={server} /> : <p className="meta">No further ports forwarded.</p>}
+      {forwardable ? <ForwardForm name={server.name} /> : null}
+    </section>
+  );
+}
+
+function PortList({ server }: { server: ServerInfo }) {
+  const { bridge, report } = useHub();
+  const access = useHubAccess();
+  const [closing, setClosing] = useState<string | null>(null);
+  const close = (forward: string) => {
+    setClosing(forward);
+    bridge
+      .call('unforward', { name: server.name, forward })
+      .catch(report)
+      .finally(() => setClosing(null));
+  };
+  return (
+    <ul className="port-list">
+      {(server.forwards ?? []).map((f) => (
+        <li key={f.name}>
+          <strong>{f.name}</strong> remote port {f.remotePort}:{' '}
+          {f.url ? (
+            <a href={f.url} target="_blank" rel="noreferrer">
+              {f.url}
+            </a>
+          ) : null}{' '}
+          <span className={`tunnel tunnel-${f.health.state}`}>{healthText('forward', f.health, 'not open')}</span>{' '}
+          <button type="button" disabled={access.blocked || closing !== null} title={access.title()} aria-label={`Close forward ${f.name}`} onClick={() => close(f.name)}>
+            Close
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ForwardForm({ name }: { name: string }) {
+  const { bridge } = useHub();
+  const access = useHubAccess();
+  const [remote, setRemote] = useState('');
+  const [local, setLocal] = useState('');
+  const [label, setLabel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    bridge
+      .call('forward', { name, remotePort: Number(remote), ...(local ? { localPort: Number(local) } : {}), ...(label ? { label } : {}) })
+      .then(() => {
+        setRemote('');
+        setLocal('');
+        setLabel('');
+      })
+      .catch((error: unknown) => setFailure(errorMessage(error)))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <form className="forward-form" onSubmit={submit} aria-label={`Forward a port of ${name}`}>
+      <label>
+        Remote port <input type="number" min={1} max={65535} required value={remote} onChange={(e) => setRemote(e.target.value)} />
+      </label>
+      <label>
+        Local port <input type="number" min={0} max={65535} placeholder="any free" value={local} onChange={(e) => setLocal(e.target.value)} />
+      </label>
+      <label>
+        Name <input type="text" placeholder="port-REMOTE" value={label} onChange={(e) => setLabel(e.target.value)} />
+      </label>
+      <button type="submit" disabled={access.blocked || busy} title={access.title()}>
+        {busy ? 'Forwarding…' : 'Forward'}
+      </button>
+      {failure ? (
+        <p className="alert alert-error" role="alert">
+          {failure}
+        </p>
+      ) : null}
+    </form>
+  );
+}
