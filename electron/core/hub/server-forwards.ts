@@ -79,6 +79,8 @@ export class ServerForwards {
     await this.openEntry(entry, this.path).catch((error: unknown) => {
       throw new ForwardRefused(errorMessage(error));
     });
+    // The tunnel closed while the forward opened (the server ended): it was closed at once, and is not kept.
+    if (!entry.forward) throw new ForwardRefused('its tunnel closed meanwhile');
     this.entries.push(entry);
   }
 
