@@ -244,6 +244,11 @@ export const methods = {
     args: z.object({ name: ServerName, remotePort: RemotePort, localPort: LocalPort.optional(), label: ForwardName.optional() }).strict(),
     result: ServerInfo,
   },
+  /**
+   * The TCP ports the server's own process tree listens on, on its host, besides its own (a dashboard it started,
+   * its kernels), found from the tree's sockets, never by scanning: what may be offered for forwarding.
+   */
+  listeningPorts: { args: ByName, result: z.object({ ports: z.array(RemotePort) }) },
   /** Closes a forward of the server's, named by its remote port or its label. */
   unforward: { args: z.object({ name: ServerName, forward: z.union([RemotePort, ForwardName]) }).strict(), result: ServerInfo },
   /**

@@ -80,6 +80,7 @@ const repeatable: Record<MethodName, boolean | 'with-request-id'> = {
   keepRunning: true,
   kernels: true,
   forward: true,
+  listeningPorts: true,
   unforward: false,
   forget: false,
   pendingPrompts: true,

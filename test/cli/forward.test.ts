@@ -9,6 +9,7 @@ import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../.
 import { makeHome, runCli, startServe, type ServeProcess } from '../fixtures/hubtray-process.js';
 import { removeHome } from '../fixtures/hub-harness.js';
 import { fetchMarker, startRemoteListener, type RemoteListener } from '../fixtures/remote-listener.js';
+import { freePort } from '../fixtures/ports.js';
 
 let sshd: Sshd;
 let client: ClientConfig;
@@ -16,18 +17,30 @@ let home: string;
 let serve: ServeProcess;
 let dask: RemoteListener;
 let squatter: net.Server;
+/** The port of a dashboard that the `tree` system's server starts itself, as a child of Jupyter. */
+let ownDashboard: number;
 
 beforeAll(async () => {
-  [sshd, dask] = await Promise.all([startSshd(), startRemoteListener('dask dashboard')]);
+  [sshd, dask, ownDashboard] = await Promise.all([startSshd(), startRemoteListener('dask dashboard'), freePort()]);
   squatter = net.createServer();
   await new Promise<void>((resolve) => squatter.listen({ host: '127.0.0.1', port: 0 }, resolve));
   client = await writeClientConfig([{ alias: 'lab', sshd }], { trust: true });
-  home = makeHome({ systems: { lab: { kind: 'ssh', host: 'lab', cmd: ['/usr/bin/jupyter', 'server'], args: ['--allow-root'] } } });
+  home = makeHome({
+    systems: {
+      lab: { kind: 'ssh', host: 'lab', cmd: ['/usr/bin/jupyter', 'server'], args: ['--allow-root'] },
+      // A server whose own process starts a dashboard: the shell execs Jupyter, so the dashboard is Jupyter's child.
+      tree: {
+        kind: 'ssh',
+        host: 'lab',
+        cmd: ['/bin/sh', '-c', `python3 -m http.server --bind 127.0.0.1 ${ownDashboard} >/dev/null 2>&1 & exec /usr/bin/jupyter server --allow-root "$@"`, 'sh'],
+      },
+    },
+  });
   serve = await startServe(home, [], { HUBTRAY_SSH_CONFIG: client.configPath });
 });
 
 afterAll(async () => {
-  await runCli(home, ['stop', 'dash', '--now']).catch(() => undefined);
+  for (const name of ['dash', 'own']) await runCli(home, ['stop', name, '--now']).catch(() => undefined);
   await serve?.stop('SIGTERM');
   await Promise.all([sshd?.stop(), dask?.stop(), new Promise((r) => squatter?.close(r))]);
   await client?.cleanup();
@@ -71,5 +84,25 @@ describe('hubtray forward / unforward', () => {
     const unknown = await runCli(home, ['unforward', 'dash', String(dask.port)]);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr.split('\n')[0]).toBe(`hubtray: dash has no forward of remote port ${dask.port}; \`hubtray list\` shows its forwards`);
+  });
+
+  it("`hubtray ports` lists what the server's own processes listen on, not other programs of the host", { timeout: 120_000 }, async () => {
+    const started = await runCli(home, ['start', 'tree', '--name', 'own']);
+    expect(started.code, started.stderr).toBe(0);
+    // The dashboard binds its port a moment after Jupyter answers, or before: asked until it is there.
+    let found: number[] = [];
+    for (let i = 0; i < 40 && !found.includes(ownDashboard); i++) {
+      const listed = await runCli(home, ['ports', 'own', '--json']);
+      expect(listed.code, listed.stderr).toBe(0);
+      found = (JSON.parse(listed.stdout) as { ports: number[] }).ports;
+      if (!found.includes(ownDashboard)) await new Promise((r) => setTimeout(r, 250));
+    }
+    // Its own port and the host's other listeners (the dask dashboard, sshd) are not offered.
+    expect(found).toEqual([ownDashboard]);
+    expect((await runCli(home, ['ports', 'own'])).stdout).toMatch(new RegExp(`^${ownDashboard} +- +hubtray forward own ${ownDashboard}$`, 'm'));
+
+    expect((await runCli(home, ['forward', 'own', String(ownDashboard)])).code).toBe(0);
+    const url = (await runCli(home, ['ports', 'own'])).stdout.match(new RegExp(`^${ownDashboard} +port-${ownDashboard} +(http://127\\.0\\.0\\.1:\\d+/)$`, 'm'))?.[1];
+    expect(url).toBeDefined();
   });
 });

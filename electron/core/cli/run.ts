@@ -6,6 +6,7 @@ import { forget } from './commands/forget.js';
 import { keepRunning } from './commands/keep-running.js';
 import { forward } from './commands/forward.js';
 import { unforward } from './commands/unforward.js';
+import { ports } from './commands/ports.js';
 import { recheck } from './commands/recheck.js';
 import { list } from './commands/list.js';
 import { logs } from './commands/logs.js';
@@ -19,7 +20,7 @@ import { wrap } from './format.js';
 import { hubtrayVersion } from './version.js';
 import { errorMessage } from '../../../shared/api.js';
 
-const commands: Record<string, Command> = { serve, systems, start, list, open, stop, cancel, recheck, 'keep-running': keepRunning, forward, unforward, forget, logs, secret };
+const commands: Record<string, Command> = { serve, systems, start, list, open, stop, cancel, recheck, 'keep-running': keepRunning, forward, unforward, ports, forget, logs, secret };
 
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -26,6 +26,7 @@ import { watchNetwork } from '../ssh/ssh-pool.js';
 import { logHubEvents, type HubLog } from './hub-log.js';
 import { buildHubParts, type HubOptions, type HubParts } from './hub-parts.js';
 import { ServerRegistry } from './server-registry.js';
+import { ForwardRefused } from './server-forwards.js';
 import { RecentStarts } from './recent-starts.js';
 import { Systems } from './systems.js';
 import { SystemList } from './system-list.js';
@@ -181,9 +182,18 @@ export class Hub implements HubApi, HubEventSource, LogFollowing {
     try {
       await runtime.addForward(args.localPort ? { ...wish, localPort: args.localPort } : wish);
     } catch (error) {
-      throw new HubError('conflict', boundedText(`cannot forward port ${args.remotePort} of ${args.name}: ${errorMessage(error)}`));
+      throw new HubError(error instanceof ForwardRefused ? 'conflict' : 'failed', boundedText(`cannot forward port ${args.remotePort} of ${args.name}: ${errorMessage(error)}`));
     }
     return runtime.info();
+  }
+
+  async listeningPorts(args: MethodArgs<'listeningPorts'>): Promise<MethodResult<'listeningPorts'>> {
+    const runtime = this.servers.find(args.name);
+    try {
+      return { ports: await runtime.listeningPorts() };
+    } catch (error) {
+      throw new HubError(error instanceof ForwardRefused ? 'conflict' : 'failed', boundedText(`cannot list the ports ${args.name} listens on: ${errorMessage(error)}`));
+    }
   }
 
   async unforward(args: MethodArgs<'unforward'>): Promise<ServerInfo> {

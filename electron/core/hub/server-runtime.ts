@@ -26,7 +26,7 @@ import { WalltimeWatch } from './walltime-watch.js';
 import { CullWatch } from '../culler/cull-watch.js';
 import { OwnTraffic } from '../culler/own-traffic.js';
 import { extraForwardsOf } from '../../../shared/kinds/settings.js';
-import { ServerForwards, type ForwardWish } from './server-forwards.js';
+import { ForwardRefused, ServerForwards, type ForwardWish } from './server-forwards.js';
 
 export interface RuntimeDeps {
   store: StateStore;
@@ -417,10 +417,18 @@ export class ServerRuntime {
     return removed;
   }
 
+  /** The ports the server's process tree listens on, for forwarding (see Spawner.listeningPorts). */
+  async listeningPorts(): Promise<number[]> {
+    this.assertForwardable();
+    const find = this.spawner.listeningPorts?.bind(this.spawner);
+    if (!find) throw new ForwardRefused(`hubtray cannot find the ports a ${this.record.kind} server listens on; forward one by its number`);
+    return find();
+  }
+
   private assertForwardable(): void {
-    if (this.record.status !== 'running') throw new Error(`${this.name} is ${this.record.status}; only a running server's ports can be forwarded`);
+    if (this.record.status !== 'running') throw new ForwardRefused(`${this.name} is ${this.record.status}; only a running server's ports can be forwarded`);
     if (!this.endpoint?.via || (this.record.kind !== 'ssh' && this.record.kind !== 'slurm')) {
-      throw new Error(`${this.name} is a ${this.record.kind} server, not one reached over SSH on its own host: hubtray has no connection there to forward its ports through`);
+      throw new ForwardRefused(`${this.name} is a ${this.record.kind} server, not one reached over SSH on its own host: hubtray has no connection there to forward its ports through`);
     }
   }
 
