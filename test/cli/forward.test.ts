@@ -8,7 +8,7 @@ import type { ServerInfo } from '../../shared/api.js';
 import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { makeHome, runCli, startServe, type ServeProcess } from '../fixtures/hubtray-process.js';
 import { removeHome } from '../fixtures/hub-harness.js';
-import { fetchMarker, startRemoteListener, type RemoteListener } from '../fixtures/remote-listener.js';
+import { fetchMarker, jupyterWithDashboard, startRemoteListener, type RemoteListener } from '../fixtures/remote-listener.js';
 import { freePort } from '../fixtures/ports.js';
 
 let sshd: Sshd;
@@ -28,12 +28,7 @@ beforeAll(async () => {
   home = makeHome({
     systems: {
       lab: { kind: 'ssh', host: 'lab', cmd: ['/usr/bin/jupyter', 'server'], args: ['--allow-root'] },
-      // A server whose own process starts a dashboard: the shell execs Jupyter, so the dashboard is Jupyter's child.
-      tree: {
-        kind: 'ssh',
-        host: 'lab',
-        cmd: ['/bin/sh', '-c', `python3 -m http.server --bind 127.0.0.1 ${ownDashboard} >/dev/null 2>&1 & exec /usr/bin/jupyter server --allow-root "$@"`, 'sh'],
-      },
+      tree: { kind: 'ssh', host: 'lab', cmd: jupyterWithDashboard(ownDashboard) },
     },
   });
   serve = await startServe(home, [], { HUBTRAY_SSH_CONFIG: client.configPath });

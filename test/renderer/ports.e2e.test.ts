@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { makeHome, startServe, type ServeProcess } from '../fixtures/hubtray-process.js';
 import { removeHome } from '../fixtures/hub-harness.js';
-import { fetchMarker, startRemoteListener, type RemoteListener } from '../fixtures/remote-listener.js';
+import { fetchMarker, jupyterWithDashboard, startRemoteListener, type RemoteListener } from '../fixtures/remote-listener.js';
+import { freePort } from '../fixtures/ports.js';
 import { screenshot } from './browser.js';
 import { openUi, type UiSession } from './serve-ui.js';
 
@@ -16,13 +17,14 @@ let serve: ServeProcess;
 let ui: UiSession;
 let board: RemoteListener;
 let squatter: net.Server;
+let ownDashboard: number;
 
 beforeAll(async () => {
-  [sshd, board] = await Promise.all([startSshd(), startRemoteListener('tensorboard')]);
+  [sshd, board, ownDashboard] = await Promise.all([startSshd(), startRemoteListener('tensorboard'), freePort()]);
   squatter = net.createServer();
   await new Promise<void>((resolve) => squatter.listen({ host: '127.0.0.1', port: 0 }, resolve));
   client = await writeClientConfig([{ alias: 'lab', sshd }], { trust: true });
-  serve = await startServe(makeHome({ systems: { lab: { kind: 'ssh', host: 'lab', cmd: ['/usr/bin/jupyter', 'server'], args: ['--allow-root'] } } }), [], {
+  serve = await startServe(makeHome({ systems: { lab: { kind: 'ssh', host: 'lab', cmd: jupyterWithDashboard(ownDashboard) } } }), [], {
     HUBTRAY_SSH_CONFIG: client.configPath,
   });
   ui = await openUi(serve);
@@ -37,7 +39,7 @@ afterAll(async () => {
 });
 
 describe('the Ports section of a server', () => {
-  it('forwards a port from the form, refuses a busy local port in words, and closes a forward', { timeout: 120_000 }, async () => {
+  it('forwards a port from the form, refuses a busy local port in words, closes a forward, and offers the server\'s own ports', { timeout: 120_000 }, async () => {
     const { api, page, uiUrl } = ui;
     await api.start({ system: 'lab', name: 'dash' });
     await expect.poll(async () => (await api.listServers({})).find((s) => s.name === 'dash')?.status, { timeout: 60_000 }).toBe('running');
@@ -65,5 +67,12 @@ describe('the Ports section of a server', () => {
     await page.getByRole('button', { name: 'Close forward board' }).click();
     await page.locator('.port-list').waitFor({ state: 'detached' });
     expect(await fetchMarker(url)).toBeNull();
+
+    // The dashboard the server's own process started is offered; the host's other listeners (tensorboard) are not.
+    await page.getByRole('button', { name: 'Find ports' }).click();
+    await page.getByRole('button', { name: `Forward port ${ownDashboard}` }).click();
+    await page.locator('.port-list li').waitFor();
+    expect(await page.locator('.port-list li').textContent()).toContain(`port-${ownDashboard} remote port ${ownDashboard}`);
+    expect(await page.getByRole('button', { name: `Forward port ${board.port}` }).count()).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 // A server's Ports: its further forwarded ports (extra_forwards, and those added here or by `hubtray forward`), each
-// with its local link and health and a Close button, and a small form to forward one more port of the server's host.
+// with its local link and health and a Close button; the ports its own processes listen on, each to forward with a
+// click; and a small form to forward any port of the server's host.
 // Offered for the kinds reached over SSH on their own host (ssh, slurm) while the server runs.
 import { useState, type FormEvent } from 'react';
 import type { ServerInfo } from '../../../shared/api.js';
@@ -17,6 +18,7 @@ export function ServerPorts({ server }: { server: ServerInfo }) {
     <section className="ports" aria-labelledby="ports-title">
       <h3 id="ports-title">Ports</h3>
       {forwards.length > 0 ? <PortList server={server} /> : <p className="meta">No further ports forwarded.</p>}
+      {forwardable ? <ListeningPorts server={server} /> : null}
       {forwardable ? <ForwardForm name={server.name} /> : null}
     </section>
   );
@@ -50,6 +52,52 @@ function PortList({ server }: { server: ServerInfo }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * "Find ports": what the server's own processes listen on (asked on demand, one look-up on its host), each not yet
+ * forwarded with a button that forwards it.
+ */
+function ListeningPorts({ server }: { server: ServerInfo }) {
+  const { bridge, report } = useHub();
+  const access = useHubAccess();
+  const [found, setFound] = useState<number[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const run = (work: () => Promise<unknown>) => {
+    setBusy(true);
+    work()
+      .catch(report)
+      .finally(() => setBusy(false));
+  };
+  const find = () =>
+    run(async () => {
+      setFailure(null);
+      await bridge.call('listeningPorts', { name: server.name }).then(
+        ({ ports }) => setFound(ports),
+        (error: unknown) => setFailure(errorMessage(error)),
+      );
+    });
+  const forwarded = new Set((server.forwards ?? []).map((f) => f.remotePort));
+  const offered = (found ?? []).filter((port) => !forwarded.has(port));
+  return (
+    <div className="listening-ports">
+      <button type="button" disabled={access.blocked || busy} title={access.title("Look on the server's host for the ports its own processes listen on")} onClick={find}>
+        {busy ? 'Looking…' : 'Find ports'}
+      </button>
+      {found !== null && offered.length === 0 ? <span className="meta">No other port of its processes to forward.</span> : null}
+      {offered.map((port) => (
+        <button key={port} type="button" disabled={access.blocked || busy} title={access.title()} onClick={() => run(() => bridge.call('forward', { name: server.name, remotePort: port }))}>
+          Forward port {port}
+        </button>
+      ))}
+      {failure ? (
+        <p className="alert alert-error" role="alert">
+          {failure}
+        </p>
+      ) : null}
+    </div>
   );
 }
 
