@@ -92,11 +92,7 @@ function ListeningPorts({ server }: { server: ServerInfo }) {
           Forward port {port}
         </button>
       ))}
-      {failure ? (
-        <p className="alert alert-error" role="alert">
-          {failure}
-        </p>
-      ) : null}
+      <Failure text={failure} />
     </div>
   );
 }
@@ -137,11 +133,16 @@ function ForwardForm({ name }: { name: string }) {
       <button type="submit" disabled={access.blocked || busy} title={access.title()}>
         {busy ? 'Forwarding…' : 'Forward'}
       </button>
-      {failure ? (
-        <p className="alert alert-error" role="alert">
-          {failure}
-        </p>
-      ) : null}
+      <Failure text={failure} />
     </form>
   );
+}
+
+/** Why the last ask was refused, under what asked it. */
+function Failure({ text }: { text: string | null }) {
+  return text ? (
+    <p className="alert alert-error" role="alert">
+      {text}
+    </p>
+  ) : null;
 }
