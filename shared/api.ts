@@ -4,6 +4,7 @@
 // either side is caught at the boundary rather than deep inside.
 import { z } from 'zod';
 import { FormSchema } from './forms.js';
+import { ForwardName, LocalPort, RemotePort } from './forwards.js';
 import { kindNames } from './kinds/kind-names.js';
 import { zodErrorInWords } from './zod-words.js';
 
@@ -77,6 +78,21 @@ export const TunnelHealth = z.object({
 });
 export type TunnelHealth = z.infer<typeof TunnelHealth>;
 
+/** One more port of a running server's host, forwarded to `url` on 127.0.0.1 through the server's SSH connection. */
+export const ForwardInfo = z.object({
+  name: ForwardName,
+  remotePort: RemotePort,
+  /** The local port, once opened; kept for the server's life (and across reconnects and hub restarts). */
+  localPort: z.number().int().optional(),
+  /** http://127.0.0.1:PORT/ while the forward is open, else null. */
+  url: z.string().nullable(),
+  /** `config`: the system's extra_forwards; `added`: asked for while the server runs (`hubtray forward`). */
+  origin: z.enum(['config', 'added']),
+  /** The connection's health as this forward sees it; `failed` with the cause when it could not be opened. */
+  health: TunnelHealth,
+});
+export type ForwardInfo = z.infer<typeof ForwardInfo>;
+
 /** A server as every face sees it. `url` never carries the token: `open` hands out the authenticated URL. */
 export const ServerInfo = z.object({
   name: ServerName,
@@ -93,6 +109,8 @@ export const ServerInfo = z.object({
   /** Why it is as it is: its first line is the cause, in a person's words; see shared/reason.ts for the rest. */
   reason: z.string().nullable(),
   tunnel: TunnelHealth,
+  /** Its further forwarded ports (extra_forwards, `hubtray forward`); absent when it has none. */
+  forwards: z.array(ForwardInfo).optional(),
   /**
    * Whether the server's own log can be read now: something was launched and has not been cleaned up. An ended
    * server's last log lines are in its reason, after its cause (see shared/reason.ts).
@@ -218,6 +236,21 @@ export const methods = {
   keepRunning: { args: ByName, result: ServerInfo },
   /** How many of a running server's kernels are busy, asked of the server itself (through its tunnel, with its token). */
   kernels: { args: ByName, result: KernelActivity },
+  /**
+   * Forwards one more port of a running server's host to 127.0.0.1 (a free local port unless `localPort` is given),
+   * through the server's SSH connection, for the server's life. Asking again for the same forward changes nothing.
+   */
+  forward: {
+    args: z.object({ name: ServerName, remotePort: RemotePort, localPort: LocalPort.optional(), label: ForwardName.optional() }).strict(),
+    result: ServerInfo,
+  },
+  /**
+   * The TCP ports the server's own process tree listens on, on its host, besides its own (a dashboard it started,
+   * its kernels), found from the tree's sockets, never by scanning: what may be offered for forwarding.
+   */
+  listeningPorts: { args: ByName, result: z.object({ ports: z.array(RemotePort) }) },
+  /** Closes a forward of the server's, named by its remote port or its label. */
+  unforward: { args: z.object({ name: ServerName, forward: z.union([RemotePort, ForwardName]) }).strict(), result: ServerInfo },
   /**
    * Drops a server from the list and the state file: one that has ended, or a lost one the user gives up on (its
    * process, if it still runs somewhere, is left alone).

@@ -63,7 +63,7 @@ export const keepAliveMs = { server: 10_000, client: 1_000 } as const;
 /**
  * Which calls a client may send again when the connection broke before the reply came, not knowing whether the
  * hub did them: those whose repeat does nothing more and answers alike. `start` only with a `requestId`, which
- * the Hub deduplicates. Not `cancel`, `forget`, `removeSystem`, `deletePreset`, `answerPrompt` (a repeat of one
+ * the Hub deduplicates. Not `cancel`, `forget`, `unforward`, `removeSystem`, `deletePreset`, `answerPrompt` (a repeat of one
  * that worked answers that the thing is gone), `deleteSecret` (it answers `deleted: false`), nor `saveSystem` (a
  * repeated rename finds no `previous`). Every method is here, so that a new one gets decided on when it is added.
  */
@@ -79,6 +79,9 @@ const repeatable: Record<MethodName, boolean | 'with-request-id'> = {
   recheck: true,
   keepRunning: true,
   kernels: true,
+  forward: true,
+  listeningPorts: true,
+  unforward: false,
   forget: false,
   pendingPrompts: true,
   answerPrompt: false,

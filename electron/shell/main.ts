@@ -90,6 +90,7 @@ async function main(): Promise<void> {
   const actions: TrayActions = {
     open: (name) =>
       void openServer(name).then(({ note }) => note && notify({ title: name, body: note }), report),
+    openLink: (url) => void shell.openExternal(url).catch(report),
     stop: (name) => void hub.stop({ name }).catch(report),
     keepRunning: (name) => void hub.keepRunning({ name }).catch(report),
     cancel: (name) => void hub.cancel({ name }).catch(report),

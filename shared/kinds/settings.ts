@@ -5,6 +5,7 @@ import { FormSchema } from '../forms.js';
 import { ByteSpecification } from '../bytes.js';
 import type { FormField } from '../forms.js';
 import type { EditorField } from './kind.js';
+import { ForwardName, forwardClash, LocalPort, RemotePort } from '../forwards.js';
 
 export const Seconds = z.number().positive('must be a number of seconds above 0');
 const Command = z.union([z.string().min(1), z.array(z.string()).min(1)]);
@@ -97,6 +98,30 @@ export const SshHostSettings = z.object({
   ssh_transport: SshTransport.optional(),
 });
 export type SshHostSettings = z.infer<typeof SshHostSettings>;
+
+/** One more port of a server's host, forwarded to 127.0.0.1 through the server's SSH connection (a dashboard beside Jupyter). */
+export const ExtraForward = z
+  .object({ name: ForwardName, remote_port: RemotePort, local_port: LocalPort.default(0) })
+  .strict();
+export type ExtraForward = z.infer<typeof ExtraForward>;
+
+/** The settings of kinds whose servers are reached over SSH on their own host (ssh, slurm). */
+export const ForwardSettings = z.object({
+  extra_forwards: z
+    .array(ExtraForward)
+    .max(32, 'must list at most 32 forwards')
+    .default([])
+    .superRefine((forwards, ctx) => {
+      const clash = forwardClash(forwards.map((f) => ({ name: f.name, remotePort: f.remote_port, localPort: f.local_port })));
+      if (clash) ctx.addIssue({ code: 'custom', message: clash });
+    }),
+});
+
+/** A system's extra_forwards, for any kind (none for a kind without them). */
+export function extraForwardsOf(settings: object): ExtraForward[] {
+  const parsed = ForwardSettings.shape.extra_forwards.safeParse((settings as { extra_forwards?: unknown }).extra_forwards);
+  return parsed.success ? parsed.data : [];
+}
 
 /** What `module load` may be given: it lands in shell code, so no shell characters. */
 export const MODULE_NAME = '[A-Za-z0-9_.+-][A-Za-z0-9_.+/-]{0,199}';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ByteSpecification } from '../bytes.js';
 import { FormSchema } from '../forms.js';
 import { defineKind } from './kind.js';
-import { cullSettingsShape, EnvironmentSettings, pythonEnvironmentField, SpawnerSettings, SshHostSettings, shellEditorFields, sshEditorFields } from './settings.js';
+import { cullSettingsShape, EnvironmentSettings, ForwardSettings, pythonEnvironmentField, SpawnerSettings, SshHostSettings, shellEditorFields, sshEditorFields } from './settings.js';
 import { strictSettings } from '../zod-words.js';
 
 /** Partition, account, QOS and reservation names: Slurm's characters, comma-separated where Slurm takes a list. */
@@ -123,7 +123,7 @@ const slurmSettingsShape = {
 };
 
 /** A Slurm cluster: the server runs as a batch job on a compute node, reached through the login node (SSH settings). */
-export const SlurmSystem = strictSettings(SpawnerSettings.extend({ ...SshHostSettings.shape, ...EnvironmentSettings.shape, ...slurmSettingsShape }));
+export const SlurmSystem = strictSettings(SpawnerSettings.extend({ ...SshHostSettings.shape, ...EnvironmentSettings.shape, ...ForwardSettings.shape, ...slurmSettingsShape }));
 export type SlurmSystemConfig = z.infer<typeof SlurmSystem>;
 
 export const slurmKind = defineKind({

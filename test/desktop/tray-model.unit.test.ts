@@ -9,7 +9,7 @@ const server = (name: string, status: ServerInfo['status'], extra: Partial<Serve
 const systems: SystemInfo[] = [{ name: 'lab', kind: 'ssh', description: '', form: { fields: [] }, lastOptions: {}, presets: {} }];
 
 function actions() {
-  return { open: vi.fn(), stop: vi.fn(), keepRunning: vi.fn(), cancel: vi.fn(), showServer: vi.fn(), dismiss: vi.fn(), start: vi.fn(), show: vi.fn(), setStartAtLogin: vi.fn(), quit: vi.fn() };
+  return { open: vi.fn(), openLink: vi.fn(), stop: vi.fn(), keepRunning: vi.fn(), cancel: vi.fn(), showServer: vi.fn(), dismiss: vi.fn(), start: vi.fn(), show: vi.fn(), setStartAtLogin: vi.fn(), quit: vi.fn() };
 }
 
 describe('tray menu', () => {
@@ -54,6 +54,19 @@ describe('tray menu', () => {
     expect(a.keepRunning).toHaveBeenCalledWith('gpu');
     expect(calm?.label).toBe('cpu — lab');
     expect(calm?.submenu?.map((i) => i.label)).toEqual(['Open in browser', 'Stop']);
+  });
+
+  it("offers each open forward of a running server, by its name and local port; one that is not open is left out", () => {
+    const a = actions();
+    const health = { state: 'connected' as const, localPort: 40123 };
+    const forwards = [
+      { name: 'dask', remotePort: 8787, localPort: 40123, url: 'http://127.0.0.1:40123/', origin: 'config' as const, health },
+      { name: 'board', remotePort: 6006, url: null, origin: 'added' as const, health: { state: 'failed' as const, lastError: 'in use' } },
+    ];
+    const [dash] = trayMenu([server('dash', 'running', { forwards })], systems, a, { startAtLogin: false });
+    expect(dash?.submenu?.map((i) => i.label)).toEqual(['Open in browser', 'Open dask (127.0.0.1:40123)', 'Stop']);
+    dash!.submenu![1]!.click!();
+    expect(a.openLink).toHaveBeenCalledWith('http://127.0.0.1:40123/');
   });
 
   it('offers start at login as a checkbox that toggles the current setting', () => {

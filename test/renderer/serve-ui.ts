@@ -1,7 +1,8 @@
 // The UI address `hubtray serve` prints, and the tab and clean-up of tests that open it in Chromium.
 import type { Browser, Page } from 'playwright-core';
-import type { HubClient } from '../../electron/core/api-client/client.js';
+import { createHubClient, type HubClient } from '../../electron/core/api-client/client.js';
 import type { ServeProcess } from '../fixtures/hubtray-process.js';
+import { launchChromium } from './browser.js';
 
 /** The `UI: …#token=…` line of serve's output, once it is there. */
 export async function printedUiUrl(serve: ServeProcess): Promise<string> {
@@ -32,4 +33,32 @@ export async function openLoggedIn(browser: Browser, uiUrl: string): Promise<Pag
   await page.goto(uiUrl);
   await page.waitForURL((url) => !url.hash.includes('token'));
   return page;
+}
+
+/** What a test of the window needs of a running `serve`: its UI address, an API client and a logged-in tab. */
+export interface UiSession {
+  uiUrl: string;
+  api: HubClient;
+  browser: Browser;
+  page: Page;
+  /** Stops the servers a failed step left, then closes the client and the browser (not `serve`). */
+  close(): Promise<void>;
+}
+
+export async function openUi(serve: ServeProcess): Promise<UiSession> {
+  const uiUrl = await printedUiUrl(serve);
+  const api = createHubClient(serve.url, tokenOf(uiUrl));
+  const browser = await launchChromium();
+  const page = await openLoggedIn(browser, uiUrl);
+  return {
+    uiUrl,
+    api,
+    browser,
+    page,
+    async close() {
+      await stopLeftovers(api);
+      await api.close();
+      await browser.close();
+    },
+  };
 }

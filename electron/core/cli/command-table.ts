@@ -59,6 +59,29 @@ export const commands: Record<string, Command> = {
     usage: 'keep-running NAME',
     load: () => import('./commands/keep-running.js'),
   },
+  forward: {
+    summary: "forward one more port of a running server's host to 127.0.0.1, through the server's SSH connection",
+    details: [
+      'The forward lasts as long as the server: it heals with the tunnel on the same local port, a restarted hub opens it ' +
+        'again, and it ends when the server does. Without --local a free port is chosen; --name labels it (default port-REMOTE_PORT).',
+    ],
+    usage: 'forward NAME REMOTE_PORT [--local PORT] [--name LABEL]',
+    load: () => import('./commands/forward.js'),
+  },
+  unforward: {
+    summary: 'close a forward of a server, named by its remote port or its label',
+    usage: 'unforward NAME REMOTE_PORT|LABEL',
+    load: () => import('./commands/unforward.js'),
+  },
+  ports: {
+    summary: "list the ports a running server's own processes listen on, on its host, and which are forwarded",
+    details: [
+      "Found from the server's process tree on its host (its descendants' listening sockets), never by scanning: a " +
+        'dashboard the server started is listed, another program on the host is not. `hubtray forward NAME PORT` forwards one.',
+    ],
+    usage: 'ports NAME [--json]',
+    load: () => import('./commands/ports.js'),
+  },
   forget: {
     summary: 'remove a server that has ended (stopped, failed or cancelled), or a lost one, from the list',
     usage: 'forget NAME',

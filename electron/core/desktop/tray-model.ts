@@ -1,11 +1,13 @@
 // The tray as a pure function of the Hub's state, so it is tested without Electron: the menu (running servers with
-// Open and Stop, starting ones with Cancel, failed ones with "Show why" and "Dismiss", Start, the window, login,
+// Open, their forwarded ports and Stop, starting ones with Cancel, failed ones with "Show why" and "Dismiss", Start, the window, login,
 // quit), the icon's state and the tooltip that says what runs. The shell turns the items into an Electron Menu; their
 // shapes are a subset of Electron's MenuItemConstructorOptions.
 import type { ServerInfo, SystemInfo } from '../../../shared/api.js';
 
 export interface TrayActions {
   open(name: string): void;
+  /** Opens one of a server's forwarded ports (http://127.0.0.1:PORT/) in the browser. */
+  openLink(url: string): void;
   stop(name: string): void;
   /** "Keep running" when the idle culler has warned that it stops the server. */
   keepRunning(name: string): void;
@@ -63,6 +65,11 @@ function cullCountdown(server: ServerInfo): string {
   return ` (idle: stops in ${left < 120 ? `${left} s` : `${Math.round(left / 60)} min`})`;
 }
 
+/** "Open dask (127.0.0.1:40123)" for each of the server's forwards that is open. */
+function forwardItems(server: ServerInfo, actions: TrayActions): TrayMenuItem[] {
+  return (server.forwards ?? []).flatMap((f) => (f.url ? [{ label: `Open ${f.name} (127.0.0.1:${f.localPort ?? '?'})`, click: () => actions.openLink(f.url as string) }] : []));
+}
+
 export function trayMenu(servers: ServerInfo[], systems: SystemInfo[], actions: TrayActions, options: TrayOptions): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
   for (const server of servers.filter((s) => s.status === 'running')) {
@@ -71,6 +78,7 @@ export function trayMenu(servers: ServerInfo[], systems: SystemInfo[], actions: 
       type: 'submenu',
       submenu: [
         { label: 'Open in browser', click: () => actions.open(server.name) },
+        ...forwardItems(server, actions),
         ...(server.cullInSeconds !== undefined ? [{ label: 'Keep running', click: () => actions.keepRunning(server.name) }] : []),
         { label: 'Stop', click: () => actions.stop(server.name) },
       ],

@@ -19,12 +19,14 @@ import { errorMessage } from '../../../shared/error-message.js';
 import { checkOptions, optionsFromForm, OptionsError, type UserOptions } from '../../../shared/forms.js';
 import { ConfigError, SystemConfig } from '../../../shared/config.js';
 import { boundedText } from '../../../shared/text.js';
+import { defaultForwardName } from '../../../shared/forwards.js';
 import { loadConfig } from '../config/load-config.js';
 import { internalKeyProblem } from '../secrets/secret-store.js';
 import { watchNetwork } from '../ssh/ssh-pool.js';
 import { logHubEvents, type HubLog } from './hub-log.js';
 import { buildHubParts, type HubOptions, type HubParts } from './hub-parts.js';
 import { ServerRegistry } from './server-registry.js';
+import { ForwardRefused } from './server-forwards.js';
 import { RecentStarts } from './recent-starts.js';
 import { Systems } from './systems.js';
 import { SystemList } from './system-list.js';
@@ -170,6 +172,35 @@ export class Hub implements HubApi, HubEventSource, LogFollowing {
       await runtime.keepRunning();
     } catch (error) {
       throw new HubError('conflict', errorMessage(error));
+    }
+    return runtime.info();
+  }
+
+  async forward(args: MethodArgs<'forward'>): Promise<ServerInfo> {
+    const runtime = this.servers.find(args.name);
+    const wish = { name: args.label ?? defaultForwardName(args.remotePort), remotePort: args.remotePort, chosen: Boolean(args.localPort), origin: 'added' as const };
+    try {
+      await runtime.addForward(args.localPort ? { ...wish, localPort: args.localPort } : wish);
+    } catch (error) {
+      throw new HubError(error instanceof ForwardRefused ? 'conflict' : 'failed', boundedText(`cannot forward port ${args.remotePort} of ${args.name}: ${errorMessage(error)}`));
+    }
+    return runtime.info();
+  }
+
+  async listeningPorts(args: MethodArgs<'listeningPorts'>): Promise<MethodResult<'listeningPorts'>> {
+    const runtime = this.servers.find(args.name);
+    try {
+      return { ports: await runtime.listeningPorts() };
+    } catch (error) {
+      throw new HubError(error instanceof ForwardRefused ? 'conflict' : 'failed', boundedText(`cannot list the ports ${args.name} listens on: ${errorMessage(error)}`));
+    }
+  }
+
+  async unforward(args: MethodArgs<'unforward'>): Promise<ServerInfo> {
+    const runtime = this.servers.find(args.name);
+    if (!(await runtime.removeForward(args.forward))) {
+      const what = typeof args.forward === 'number' ? `remote port ${args.forward}` : `"${args.forward}"`;
+      throw new HubError('not-found', `${args.name} has no forward of ${what}; \`hubtray list\` shows its forwards`);
     }
     return runtime.info();
   }

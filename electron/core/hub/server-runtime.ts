@@ -25,6 +25,8 @@ import { checkServer } from './server-check.js';
 import { WalltimeWatch } from './walltime-watch.js';
 import { CullWatch } from '../culler/cull-watch.js';
 import { OwnTraffic } from '../culler/own-traffic.js';
+import { extraForwardsOf } from '../../../shared/kinds/settings.js';
+import { ForwardRefused, ServerForwards, type ForwardWish } from './server-forwards.js';
 
 export interface RuntimeDeps {
   store: StateStore;
@@ -66,6 +68,8 @@ export class ServerRuntime {
   /** Progress messages and reasons as they came, for `logs --events`; what else sees them is bounded. */
   private readonly full = new FullText();
   private forward: LocalForward | null = null;
+  /** Further ports through the same connection (extra_forwards, `hubtray forward`); open while the tunnel is. */
+  private readonly forwards: ServerForwards;
   /** Regular polls since the server was last asked over HTTP, and what it said then. */
   private pollsSinceHttp = 0;
   private answeredHttp = false;
@@ -104,6 +108,8 @@ export class ServerRuntime {
       changed: () => deps.changed(this.info()),
       background: deps.background,
     }, record.keptRunningAt ? new Date(record.keptRunningAt) : null);
+    this.forwards = new ServerForwards({ pool: deps.pool, changed: () => deps.changed(this.info()) });
+    this.forwards.load(record.forwards ?? this.configForwards());
   }
 
   get name(): string {
@@ -135,6 +141,7 @@ export class ServerRuntime {
       exitStatus: r.exitStatus,
       reason: this.unsaved ? [r.reason, this.unsaved].filter(Boolean).join('\n') : r.reason,
       tunnel: this.tunnelHealth(),
+      ...(this.forwards.wishes().length > 0 ? { forwards: this.forwards.infos() } : {}),
       logAvailable: this.active && this.spawner.endpoint() !== null,
       ...this.walltimeLeft(),
       ...(this.culler?.secondsLeft() !== undefined ? { cullInSeconds: this.culler.secondsLeft() } : {}),
@@ -392,9 +399,52 @@ export class ServerRuntime {
       this.deps.changed(this.info());
     });
     await this.update({ tunnel: { localPort: this.forward.localPort } });
+    await this.forwards.open({ via: endpoint.via, host: endpoint.host });
+    await this.update({ forwards: this.forwards.wishes() });
+  }
+
+  /** One more port of the server's host through its tunnel, for the server's life (see ServerForwards.add). */
+  async addForward(wish: ForwardWish): Promise<void> {
+    this.assertForwardable();
+    await this.forwards.add(wish);
+    await this.update({ forwards: this.forwards.wishes() });
+  }
+
+  /** Closes the forward of that remote port or label; says whether there was one. */
+  async removeForward(which: number | string): Promise<boolean> {
+    const removed = await this.forwards.remove(which);
+    if (removed) await this.update({ forwards: this.forwards.wishes() });
+    return removed;
+  }
+
+  /** The ports the server's process tree listens on, for forwarding (see Spawner.listeningPorts). */
+  async listeningPorts(): Promise<number[]> {
+    this.assertForwardable();
+    const find = this.spawner.listeningPorts?.bind(this.spawner);
+    if (!find) throw new ForwardRefused(`hubtray cannot find the ports a ${this.record.kind} server listens on; forward one by its number`);
+    return find();
+  }
+
+  private assertForwardable(): void {
+    if (this.record.status !== 'running') throw new ForwardRefused(`${this.name} is ${this.record.status}; only a running server's ports can be forwarded`);
+    if (!this.endpoint?.via || (this.record.kind !== 'ssh' && this.record.kind !== 'slurm')) {
+      throw new ForwardRefused(`${this.name} is a ${this.record.kind} server, not one reached over SSH on its own host: hubtray has no connection there to forward its ports through`);
+    }
+  }
+
+  /** The system's extra_forwards, as a fresh server wants them. */
+  private configForwards(): ForwardWish[] {
+    return extraForwardsOf(this.settings).map((f) => ({
+      name: f.name,
+      remotePort: f.remote_port,
+      ...(f.local_port ? { localPort: f.local_port } : {}),
+      chosen: f.local_port !== 0,
+      origin: 'config' as const,
+    }));
   }
 
   private async dropTunnel(): Promise<void> {
+    await this.forwards.close();
     this.unwatchTunnel?.();
     this.unwatchTunnel = null;
     const forward = this.forward;
@@ -573,8 +623,9 @@ export class ServerRuntime {
     this.culler?.clear();
     this.spawner.clearState();
     await this.dropTunnel();
+    this.forwards.load(this.configForwards());
     await this.deps.secrets.delete(secretKeys.serverToken(this.name)).catch(() => false);
-    await this.move(event, { reason, exitStatus, stoppedAt: new Date().toISOString(), spawnerState: {} });
+    await this.move(event, { reason, exitStatus, stoppedAt: new Date().toISOString(), spawnerState: {}, forwards: undefined });
     this.token = null;
   }
 

@@ -6,6 +6,7 @@
 import { MODULE_NAME } from '../../../shared/kinds/settings.js';
 import { shellQuote } from '../ssh/shell-quote.js';
 import { cwdExpr } from './shell-scripts.js';
+import { boundedScript } from './bounded-script.js';
 
 /** The Jupyter servers an environment's python may import, best first; `python -m NAME` starts each. */
 export const serverModules = ['jupyterlab', 'jupyter_server', 'notebook'] as const;
@@ -55,8 +56,7 @@ export function environmentScanScript(folders: string[]): string {
     `command -v module >/dev/null 2>&1 && module -t avail 2>&1 | grep -i jupyter | grep -v ':$' | head -n ${MAX_EACH} | sed 's/^/MODULE\t/'`,
     'exit 0',
   ].join('\n');
-  const bounded = `if command -v timeout >/dev/null 2>&1; then timeout -k 1 ${HOST_SECONDS} sh -c ${shellQuote(body)}; else sh -c ${shellQuote(body)}; fi`;
-  return `{ ${bounded}; } 2>/dev/null | head -c ${MAX_OUTPUT_BYTES}\n`;
+  return boundedScript(body, HOST_SECONDS, MAX_OUTPUT_BYTES);
 }
 
 /** The scan's output; lines it cannot read (a cut last line, a path that is not absolute) are left out. */

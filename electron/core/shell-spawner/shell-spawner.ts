@@ -11,6 +11,7 @@ import { rawSection } from '../../../shared/reason.js';
 import { cmdAdvice, findServerCommands, missingCommandCause, shownCommand, spokenCommand } from './jupyter-commands.js';
 import type { LogReader } from '../spawner/log-range.js';
 import { logRangeScript, parseLogRange } from './log-follow-script.js';
+import { listeningPortsScript, parseListeningPorts } from './listening-ports-script.js';
 import { cwdExpr, launchScript, logScript, parseLaunchOutput, stopScript, type ProcessRef } from './shell-scripts.js';
 
 export type { ShellHost, ShellResult } from './shell-host.js';
@@ -139,6 +140,14 @@ export class ShellSpawner extends SpawnerBase {
   }
 
   /** `jupyter lab` exits at once when JupyterLab is not installed, with its usage and the reason last: said first. */
+  /** The ports the server's process tree listens on (its kernels, a dashboard it started), its own port left out. */
+  async listeningPorts(): Promise<number[]> {
+    const pid = this.ref?.pid;
+    if (!pid) return [];
+    const result = await this.host.run(listeningPortsScript(pid));
+    return parseListeningPorts(result.stdout).filter((port) => port !== this.port);
+  }
+
   async explainEarlyExit(log: string): Promise<string | null> {
     const sub = /^Jupyter command `(jupyter-[\w.-]+)` not found\.?$/m.exec(log)?.[1];
     return sub ? this.missing(spokenCommand(sub), '') : null;

@@ -99,6 +99,11 @@ export interface Spawner {
    * lines after it), when its log shows a cause the spawner knows; null leaves the Hub's own words.
    */
   explainEarlyExit?(log: string): Promise<string | null>;
+  /**
+   * Optional: the TCP ports the server's own process tree listens on, on its host, besides the server's own port (a
+   * dashboard it started), found from the tree's sockets, never by scanning; offered for forwarding.
+   */
+  listeningPorts?(): Promise<number[]>;
   /** Optional: the ready event as the spawner words it (progress_ready_hook); it must stay a ready event. */
   readyEvent?(event: ProgressEvent): Promise<ProgressEvent>;
   /**

@@ -2,6 +2,7 @@
 // token or password: those live in the keychain, and anything not declared here is dropped when a record is saved.
 import { z } from 'zod';
 import { ServerName, ServerStatus, SystemKind, SystemName } from '../../../shared/api.js';
+import { ForwardName, RemotePort } from '../../../shared/forwards.js';
 
 // Typed loosely for callers (spawner state is whatever getState() returns) but checked to be plain JSON, so that a
 // record reads back exactly as it was saved.
@@ -35,6 +36,21 @@ export const ServerRecord = z.object({
   stoppedAt: Timestamp.nullable(),
   exitStatus: z.number().int().nullable(),
   reason: z.string().nullable(),
+  /**
+   * The server's further forwards (extra_forwards, `hubtray forward`), so that a restarted hub opens them again on the
+   * same local ports. `chosen`: the user gave the local port (it is never swapped for another).
+   */
+  forwards: z
+    .array(
+      z.object({
+        name: ForwardName,
+        remotePort: RemotePort,
+        localPort: z.number().int().min(1).max(65535).optional(),
+        chosen: z.boolean(),
+        origin: z.enum(['config', 'added']),
+      }),
+    )
+    .optional(),
   /** The user's last "Keep running" (the idle culler's clock starts there): a restarted hub must not cull early. */
   keptRunningAt: Timestamp.nullable().optional(),
 });

@@ -2,18 +2,22 @@
 import type { ServerInfo } from '../../../shared/api.js';
 
 export function tunnelText(server: ServerInfo): string {
-  const t = server.tunnel;
+  return healthText('tunnel', server.tunnel, server.kind === 'local' ? 'on this computer, no tunnel needed' : 'no tunnel');
+}
+
+/** A tunnel's or a forward's health, `what` first ("tunnel up on 127.0.0.1:8888"); `none` in the caller's words. */
+export function healthText(what: string, t: ServerInfo['tunnel'], none: string): string {
   switch (t.state) {
     case 'connected':
-      return `tunnel up on 127.0.0.1:${t.localPort ?? '?'}`;
+      return `${what} up on 127.0.0.1:${t.localPort ?? '?'}`;
     case 'reconnecting': {
       const next = t.nextTryInSeconds !== undefined ? `, next try in ${Math.ceil(t.nextTryInSeconds)} s` : '';
-      return `tunnel reconnecting (attempt ${t.attempt ?? 1}${next})${t.lastError ? `: ${t.lastError}` : ''}`;
+      return `${what} reconnecting (attempt ${t.attempt ?? 1}${next})${t.lastError ? `: ${t.lastError}` : ''}`;
     }
     case 'failed':
-      return `tunnel failed${t.lastError ? `: ${t.lastError}` : ''}`;
+      return `${what} failed${t.lastError ? `: ${t.lastError}` : ''}`;
     case 'none':
-      return server.kind === 'local' ? 'on this computer, no tunnel needed' : 'no tunnel';
+      return none;
   }
 }
 

@@ -1,6 +1,7 @@
-// One server's page: what the start is doing and waits for (bar, clocks, event log), why it failed, and its log
-// once something was launched that has one (a start that failed before has only its reason). While hubtray cannot be
-// reached, the page is what was last heard: greyed, its state unknown and its actions disabled, as on the card.
+// One server's page: what the start is doing and waits for (bar, clocks, event log), why it failed, its further
+// forwarded ports, and its log once something was launched that has one (a start that failed before has only its
+// reason). While hubtray cannot be reached, the page is what was last heard: greyed, its state unknown and its
+// actions disabled, as on the card.
 import type { ServerInfo } from '../../../shared/api.js';
 import { HubUnreachable, unknownClass, useHubAccess } from '../components/hub-unreachable.js';
 import { Progress } from '../components/progress.js';
@@ -13,6 +14,7 @@ import { ServerActions } from './server-actions.js';
 import { ServerLogs } from './server-logs.js';
 import { ServerMeta } from './server-meta.js';
 import { ServerReason } from './server-reason.js';
+import { ServerPorts } from './server-ports.js';
 
 export function ServerDetail({ name }: { name: string }) {
   const { state } = useHub();
@@ -53,6 +55,7 @@ export function ServerDetail({ name }: { name: string }) {
             .join(', ')}
         </p>
       ) : null}
+      <ServerPorts server={server} />
       <h3>Events</h3>
       <EventLog events={server.events} />
       {server.logAvailable ? <ServerLogs name={server.name} /> : null}

@@ -27,7 +27,13 @@ export function listing(servers: ServerInfo[], all: boolean, now = Date.now()): 
   const note = hidden > 0 ? `${hidden} ended server${hidden === 1 ? '' : 's'} not shown; \`hubtray list --all\` lists ${hidden === 1 ? 'it' : 'them'}.\n` : '';
   if (shown.length === 0) return `No running or starting servers. ${note}`;
   const rows = shown.map((s) => [s.name, s.system, s.status, uptime(s, now), tunnel(s.tunnel), s.url ?? '-']);
-  return `${table(['NAME', 'SYSTEM', 'STATUS', 'UPTIME', 'TUNNEL', 'URL'], rows)}\n${note}`;
+  return `${table(['NAME', 'SYSTEM', 'STATUS', 'UPTIME', 'TUNNEL', 'URL'], rows)}\n${forwards(shown)}${note}`;
+}
+
+/** The servers' further forwarded ports, in a table of their own under the servers', URLs last and whole as there. */
+function forwards(servers: ServerInfo[]): string {
+  const rows = servers.flatMap((s) => (s.forwards ?? []).map((f) => [s.name, f.name, String(f.remotePort), tunnel(f.health), f.url ?? '-']));
+  return rows.length === 0 ? '' : `\n${table(['SERVER', 'FORWARD', 'REMOTE PORT', 'HEALTH', 'URL'], rows)}\n`;
 }
 
 function uptime(server: ServerInfo, now: number): string {
