@@ -4,7 +4,8 @@
 # own); MIT Kerberos (a private KDC, kadmin.local and kinit, for the openssh transport's GSSAPI login); Environment
 # Modules and python3-venv (a real `module` and real virtualenvs, for the environments a host offers); SoftHSM and
 # OpenSC's pkcs11-tool (a PKCS#11 token of the test's own, for the openssh transport's PKCS11Provider); and a compiler
-# for ssh2's optional native crypto binding, which `npm ci` builds when it can. Installs whichever are missing (as
+# for ssh2's optional native crypto binding, which `npm ci` builds when it can; GNU time, with which `npm run bench`
+# reads a command's peak memory. Installs whichever are missing (as
 # root, with apt), so that `npm test` alone sets a machine up.
 set -euo pipefail
 packages=(
@@ -12,7 +13,7 @@ packages=(
   jupyter-core jupyter-server python3-notebook python3-ipykernel
   jupyterhub
   gnome-keyring libsecret-tools dbus
-  procps iproute2 passwd
+  procps iproute2 passwd time
   g++ make python3
   slurm-wlm munge
   krb5-kdc krb5-admin-server krb5-user
