@@ -1,8 +1,8 @@
-// Stop, which asks first only when the server's kernels are running code: stopping then ends work under way, as
-// JupyterLab's own shutdown warns. A server that is idle, or that cannot say (an error, no kernels API), stops at once:
-// a question that cannot be answered must not stand between the user and a Stop.
+// Stop, which asks first only when the server's kernels are running code (the rule is shared/stop-question.ts, which
+// the tray and `hubtray stop` follow too).
 import { useState } from 'react';
 import type { KernelActivity, ServerInfo } from '../../../shared/api.js';
+import { busyKernels, busyKernelsSentence } from '../../../shared/stop-question.js';
 import { Modal } from '../components/modal.js';
 import { useHub } from '../state/hub-context.js';
 
@@ -23,8 +23,8 @@ export function StopButton({ server, disabled, title, busy, run }: StopButtonPro
   const stop = () => bridge.call('stop', { name });
   const click = () =>
     run(async () => {
-      const kernels = server.status === 'running' ? await bridge.call('kernels', { name }).catch(() => null) : null;
-      if (kernels && kernels.busy > 0) setAsking(kernels);
+      const kernels = await busyKernels(server.status, () => bridge.call('kernels', { name }));
+      if (kernels) setAsking(kernels);
       else await stop();
     });
   return (
@@ -35,8 +35,7 @@ export function StopButton({ server, disabled, title, busy, run }: StopButtonPro
       {asking ? (
         <Modal title={`Stop ${name}?`} onClose={() => setAsking(null)}>
           <p>
-            {asking.busy === 1 ? 'A kernel is' : `${asking.busy} kernels are`} running code right now
-            {asking.total > asking.busy ? ` (of ${asking.total})` : ''}. Stopping {name} ends {asking.busy === 1 ? 'it' : 'them'}: what is not
+            {busyKernelsSentence(asking)}. Stopping {name} ends {asking.busy === 1 ? 'it' : 'them'}: what is not
             saved is lost.
           </p>
           <div className="form-actions">
