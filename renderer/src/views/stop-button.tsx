@@ -1,9 +1,10 @@
 // Stop, which asks first only when the server's kernels are running code (the rule is shared/stop-question.ts, which
 // the tray and `hubtray stop` follow too).
-import { useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { KernelActivity, ServerInfo } from '../../../shared/api.js';
 import { busyKernels, busyKernelsSentence } from '../../../shared/stop-question.js';
 import { Modal } from '../components/modal.js';
+import { href, useRoute } from '../lib/route.js';
 import { useHub } from '../state/hub-context.js';
 
 interface StopButtonProps {
@@ -27,6 +28,17 @@ export function StopButton({ server, disabled, title, busy, run }: StopButtonPro
       if (kernels) setAsking(kernels);
       else await stop();
     });
+  // The tray's Stop opens this page to ask (electron/core/desktop/tray-stop.ts): ask once, as a click would, and
+  // leave the route plain so that a reload does not ask again.
+  const route = useRoute();
+  const askedByTray = route.view === 'server' && route.name === name && route.confirmStop === true;
+  const askForTray = useEffectEvent(() => {
+    window.history.replaceState(null, '', href({ view: 'server', name }));
+    click();
+  });
+  useEffect(() => {
+    if (askedByTray) askForTray();
+  }, [askedByTray]);
   return (
     <>
       <button type="button" disabled={server.status === 'stopping' || disabled} title={title} aria-label={`Stop ${name}`} onClick={click}>
