@@ -11,8 +11,9 @@ export async function busyKernels(status: string, kernels: () => Promise<KernelA
   return activity && activity.busy > 0 ? activity : null;
 }
 
-/** "2 kernels are running code right now (of 3)": the question's first words, in every face. */
-export function busyKernelsSentence(activity: KernelActivity): string {
+/** "2 kernels are running code right now (of 3). Stopping lab ends them: what is not saved is lost.", in every face. */
+export function stopWarning(name: string, activity: KernelActivity): string {
   const many = activity.busy === 1 ? 'A kernel is' : `${activity.busy} kernels are`;
-  return `${many} running code right now${activity.total > activity.busy ? ` (of ${activity.total})` : ''}`;
+  const of = activity.total > activity.busy ? ` (of ${activity.total})` : '';
+  return `${many} running code right now${of}. Stopping ${name} ends ${activity.busy === 1 ? 'it' : 'them'}: what is not saved is lost.`;
 }

@@ -66,13 +66,16 @@ describe('hubtray stop asks when kernels are busy, never otherwise', () => {
   it('1. without a terminal it refuses at once, saying why first and naming --force; the server keeps running', async () => {
     const refused = await runCli(home, ['stop', 'busy']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr.split('\n')[0]).toBe('hubtray: busy not stopped: A kernel is running code right now; stop it anyway with hubtray stop busy --force');
+    expect(refused.stderr).toBe(
+      'hubtray: busy was not stopped: A kernel is running code right now. Stopping busy ends it: what is not saved is lost.\n' +
+        'To stop it anyway: hubtray stop busy --force\n',
+    );
     expect(await status('busy')).toBe('running');
   });
 
   it('2. on a terminal it asks; "n" keeps the server, "y" stops it', async () => {
     const kept = await stopOnTerminal(['busy'], 'n');
-    expect(kept.output).toContain('A kernel is running code right now on busy; what it has not saved is lost. Stop anyway? [y/N]');
+    expect(kept.output).toContain('A kernel is running code right now. Stopping busy ends it: what is not saved is lost. Stop anyway? [y/N]');
     expect(kept.code).toBe(1);
     expect(await status('busy')).toBe('running');
     const stopped = await stopOnTerminal(['busy', '--now'], 'y');

@@ -2,7 +2,7 @@
 // the tray and `hubtray stop` follow too).
 import { useEffect, useEffectEvent, useState } from 'react';
 import type { KernelActivity, ServerInfo } from '../../../shared/api.js';
-import { busyKernels, busyKernelsSentence } from '../../../shared/stop-question.js';
+import { busyKernels, stopWarning } from '../../../shared/stop-question.js';
 import { Modal } from '../components/modal.js';
 import { href, useRoute } from '../lib/route.js';
 import { useHub } from '../state/hub-context.js';
@@ -47,8 +47,7 @@ export function StopButton({ server, disabled, title, busy, run }: StopButtonPro
       {asking ? (
         <Modal title={`Stop ${name}?`} onClose={() => setAsking(null)}>
           <p>
-            {busyKernelsSentence(asking)}. Stopping {name} ends {asking.busy === 1 ? 'it' : 'them'}: what is not
-            saved is lost.
+            {stopWarning(name, asking)}
           </p>
           <div className="form-actions">
             <button type="button" onClick={() => setAsking(null)} autoFocus>
