@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       void openServer(name).then(({ note }) => note && notify({ title: name, body: note }), report),
     openLink: (url) => void shell.openExternal(url).catch(report),
     stop: (name) =>
-      void trayStop(servers.find((s) => s.name === name) ?? { status: 'running' }, {
+      void trayStop(servers.find((s) => s.name === name)?.status, {
         kernels: () => hub.kernels({ name }),
         stop: () => hub.stop({ name }),
         askInWindow: () => showServerPage(show(), name, 'stop'),

@@ -12,7 +12,7 @@ function deps(kernels: () => Promise<KernelActivity>) {
 describe("the tray's Stop", () => {
   it('asks in the window, without stopping, when a kernel runs code', async () => {
     const d = deps(async () => ({ total: 2, busy: 1 }));
-    expect(await trayStop({ status: 'running' }, d)).toBe('asked');
+    expect(await trayStop('running', d)).toBe('asked');
     expect(d.askInWindow).toHaveBeenCalledOnce();
     expect(d.stop).not.toHaveBeenCalled();
   });
@@ -23,7 +23,7 @@ describe("the tray's Stop", () => {
     ['a lost server, not asked at all', 'lost', async () => ({ total: 1, busy: 1 })],
   ] as const)('stops at once, unasked, for %s', async (_case, status, kernels) => {
     const d = deps(kernels);
-    expect(await trayStop({ status }, d)).toBe('stopped');
+    expect(await trayStop(status, d)).toBe('stopped');
     expect(d.stop).toHaveBeenCalledOnce();
     expect(d.askInWindow).not.toHaveBeenCalled();
     if (status === 'lost') expect(d.kernels).not.toHaveBeenCalled();

@@ -11,9 +11,12 @@ export interface TrayStopDeps {
   askInWindow(): void;
 }
 
-/** What the tray did: stopped at once, or handed the question to the window. */
-export async function trayStop(server: Pick<ServerInfo, 'status'>, deps: TrayStopDeps): Promise<'stopped' | 'asked'> {
-  if (await busyKernels(server.status, () => deps.kernels())) {
+/**
+ * What the tray did: stopped at once, or handed the question to the window. `status` is the server's as the tray
+ * lists it; one the tray no longer knows goes straight to the Hub, whose answer says why it cannot be stopped.
+ */
+export async function trayStop(status: ServerInfo['status'] | undefined, deps: TrayStopDeps): Promise<'stopped' | 'asked'> {
+  if (status && (await busyKernels(status, () => deps.kernels()))) {
     deps.askInWindow();
     return 'asked';
   }
