@@ -56,6 +56,8 @@ export const SystemInfo = z.object({
   lastOptions: Options,
   /** Named sets of options the user saved for this system. */
   presets: z.record(z.string(), Options),
+  /** The most recent start was on this system (remembered in HUBTRAY_HOME's state.json): the Start page preselects it. */
+  lastUsed: z.literal(true).optional(),
   /** For a system reached over SSH, where its login goes; absent until resolved, or when the ssh config cannot be read. */
   address: SystemAddress.optional(),
 });

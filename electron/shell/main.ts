@@ -16,6 +16,7 @@ import { trayMenu, trayState, trayTooltip, type TrayActions, type TrayState } fr
 import { missingTrayAdvice, statusNotifierWatcher } from '../core/desktop/tray-presence.js';
 import { registerUiScheme, serveUiProtocol } from './ui-protocol.js';
 import { createMainWindow, showServerPage } from './window.js';
+import { trayStop } from '../core/desktop/tray-stop.js';
 
 const asset = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 const icons: Record<TrayState, string> = {
@@ -91,7 +92,12 @@ async function main(): Promise<void> {
     open: (name) =>
       void openServer(name).then(({ note }) => note && notify({ title: name, body: note }), report),
     openLink: (url) => void shell.openExternal(url).catch(report),
-    stop: (name) => void hub.stop({ name }).catch(report),
+    stop: (name) =>
+      void trayStop(servers.find((s) => s.name === name)?.status, {
+        kernels: () => hub.kernels({ name }),
+        stop: () => hub.stop({ name }),
+        askInWindow: () => showServerPage(show(), name, 'stop'),
+      }).catch(report),
     keepRunning: (name) => void hub.keepRunning({ name }).catch(report),
     cancel: (name) => void hub.cancel({ name }).catch(report),
     showServer: (name) => showServerPage(show(), name),

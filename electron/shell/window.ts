@@ -46,6 +46,7 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
 }
 
 /** Shows server NAME's page: a change of the page's fragment, which the UI follows without reloading. */
-export function showServerPage(window: BrowserWindow, name: string): void {
-  void window.loadURL(`${uiUrl}#/servers/${encodeURIComponent(name)}`);
+/** `then: 'stop'` opens the page with its Stop question (the renderer's route `#/servers/NAME/stop`). */
+export function showServerPage(window: BrowserWindow, name: string, then?: 'stop'): void {
+  void window.loadURL(`${uiUrl}#/servers/${encodeURIComponent(name)}${then ? `/${then}` : ''}`);
 }

@@ -84,9 +84,14 @@ function ConnectionBanner({ status }: { status: ConnectionStatus }) {
   }
   if (status === 'unauthorized') {
     return (
-      <p className="banner banner-error" role="alert">
-        This page's access has expired: hubtray was restarted. Open the UI address it printed when it started (it ends in #token=…).
-      </p>
+      // The UI's token is kept per HUBTRAY_HOME across restarts, so a refused one was renewed (`hubtray serve --new-token`).
+      <div className="banner banner-error" role="alert">
+        <p>hubtray's access was renewed (hubtray serve --new-token): this page's old access no longer works.</p>
+        <p>
+          To get back in, paste the new UI address that <code>hubtray serve</code> printed (the line beginning with <code>UI:</code>, ending in{' '}
+          <code>#token=…</code>) into this tab's address bar; the page carries on where it is, without a reload.
+        </p>
+      </div>
     );
   }
   return null;

@@ -46,8 +46,8 @@ describe('desktop notices', () => {
       ['lab is ready', { action: 'open-server', name: 'lab' }],
       ['lab stopped', page],
     ]);
-    // A notification has a few lines: the cause, which is the reason's first line.
-    expect(h.notices[1]?.body).toBe('JupyterLab is not installed on hpc');
+    // A notification has a few lines: the cause, which is the reason's first line; the raw output is on its page.
+    expect(h.notices[1]?.body).toBe("JupyterLab is not installed on hpc\nThe full text is on the server's page.");
   });
 
   it('tell when hubtray loses sight of a running server, with why', () => {

@@ -128,15 +128,16 @@ describe('an open tab across restarts of hubtray serve', () => {
     expect(JSON.parse((await new Keychain().get(uiAccessKey(home))) ?? '{}')).toEqual({ token, port: Number(new URL(firstUrl).port) });
   });
 
-  it('--new-token shuts the open tab out: it says its access expired', async () => {
+  it('--new-token shuts the open tab out: a banner says the access was renewed and how to get back in', async () => {
     expect(await serve!.stop('SIGTERM')).toBe(0);
     serve = await startServe(home, ['--new-token']);
     const renewed = await printedUiUrl(serve);
     expect(new URL(renewed).origin).toBe(new URL(firstUrl).origin);
     expect(tokenOf(renewed)).not.toBe(tokenOf(firstUrl));
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000, interval: 200 }).toMatch(/access has expired/);
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000, interval: 200 }).toMatch(/^hubtray's access was renewed \(hubtray serve --new-token\)/);
+    expect(await page.getByRole('alert').textContent()).toContain('paste the new UI address that hubtray serve printed (the line beginning with UI:, ending in #token=…)');
     expect(await chip().getAttribute('data-status')).toBe('unknown');
-    expect(await card().locator('.hub-unreachable').textContent()).toBe("state unknown: this page's access has expired");
+    expect(await card().locator('.hub-unreachable').textContent()).toBe("state unknown: this page's access was renewed");
     expect((await buttons().evaluateAll((els) => els.map((el) => (el as HTMLButtonElement).disabled))).every(Boolean)).toBe(true);
     // The old token is refused by the API itself, not only by the page.
     const refused = await fetch(new URL('/api/call/listServers', serve.url), {
@@ -145,7 +146,7 @@ describe('an open tab across restarts of hubtray serve', () => {
       body: '{}',
     });
     expect(refused.status).toBe(401);
-    await screenshot(page, 'restart-04-access-expired');
+    await screenshot(page, 'restart-04-access-renewed');
   });
 
   it('the new address pasted into the same tab lets it back in, without a reload', async () => {

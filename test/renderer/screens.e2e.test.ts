@@ -117,6 +117,13 @@ describe('the main screens at 1280×800 and 420×640', () => {
     expect(await option('gpubox').locator('.system-use').count()).toBe(0);
     // `typo` on broken was the last start.
     expect(await page.getByRole('radio', { name: /^broken/ }).isChecked()).toBe(true);
+    // The hub remembers it (state.json), not the list of servers: with `typo` forgotten and the page reloaded, broken
+    // is still the one preselected, though `analysis` on here is the newest server listed.
+    await api.forget({ name: 'typo' });
+    await page.reload();
+    await option('broken').waitFor();
+    expect(await option('broken').locator('.system-use').count()).toBe(0);
+    expect(await page.getByRole('radio', { name: /^broken/ }).isChecked()).toBe(true);
     await page.context().close();
   });
 });

@@ -80,6 +80,15 @@ describe('Stop asks first when kernels are busy, never otherwise', () => {
     await dialog.waitFor({ state: 'detached' });
     expect(await status('busy')).toBe('running');
 
+    // The tray's Stop (electron/core/desktop/tray-stop.ts) opens the window here when kernels are busy: the page asks.
+    await page.goto(new URL('#/servers/busy/stop', uiUrl).toString());
+    await dialog.waitFor();
+    expect(new URL(page.url()).hash).toBe('#/servers/busy');
+    await screenshot(page, '14-stop-busy-asks-for-tray');
+    await dialog.getByRole('button', { name: 'Keep running' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await status('busy')).toBe('running');
+
     await page.getByRole('button', { name: 'Stop busy' }).click();
     await dialog.getByRole('button', { name: 'Stop anyway' }).click();
     await expect.poll(() => status('busy'), { timeout: 30_000 }).toBe('stopped');

@@ -22,6 +22,17 @@ describe('loading state.json entry by entry', () => {
   const backups = async () => (await readdir(dir)).filter((name) => name.includes('.bad-')).sort();
   const readJson = async (name: string): Promise<unknown> => JSON.parse(await readFile(join(dir, name), 'utf8'));
 
+  it('the system of the last start outlives a restart; one that is not a system name is dropped, and nothing else', async () => {
+    const { store } = await StateStore.open(file);
+    await store.setLastSystem('gpubox');
+    expect((await StateStore.open(file)).store.lastSystem()).toBe('gpubox');
+    await writeState({ version: 1, servers: { a: serverRecord('a') }, lastOptions: {}, presets: {}, lastSystem: '../etc' });
+    const reopened = await StateStore.open(file);
+    expect(reopened.store.lastSystem()).toBeUndefined();
+    expect(reopened.store.servers().map((r) => r.name)).toEqual(['a']);
+    expect(reopened.warnings).toEqual([]);
+  });
+
   it('a record written by a buggy or older hubtray is kept aside alone, and every other server loads', async () => {
     const exploded = { ...serverRecord('b'), status: 'exploded' };
     const misfiled = serverRecord('other');

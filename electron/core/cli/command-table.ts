@@ -41,7 +41,12 @@ export const commands: Record<string, Command> = {
   },
   stop: {
     summary: 'stop a server (interrupt, then terminate, then kill; --now skips the grace periods)',
-    usage: 'stop NAME [--now]',
+    details: [
+      'When the server\u2019s kernels are running code, stop asks first on a terminal ("Stop anyway? [y/N]"), as the ' +
+        'window does; without a terminal (a script, a pipe) it refuses and exits 1 instead of waiting for an answer. ' +
+        '--force stops without asking. Idle kernels, or a server that cannot say, stop at once.',
+    ],
+    usage: 'stop NAME [--now] [--force]',
     load: () => import('./commands/stop.js'),
   },
   cancel: {

@@ -3,6 +3,7 @@
 // than a blip (30 s), and came back (a click shows the server's page in hubtray's window). A pure function of the
 // events and a clock, so it is tested without Electron; the shell only shows what it returns.
 import type { HubEvent, ServerInfo } from '../../../shared/api.js';
+import { foldText, noticeBody } from './notice-text.js';
 
 /** Where a click on a notice leads: the server itself in the browser, or its page in hubtray's window. */
 export type NoticeClick = { action: 'open-server'; name: string } | { action: 'show-server-page'; name: string };
@@ -43,7 +44,7 @@ export function createNotices(options: NoticesOptions): (event: HubEvent) => voi
         watch.tunnelTimer = undefined;
         watch.tunnelReported = true;
         const { lastError } = watch.server.tunnel;
-        const why = lastError ? ` (${lastError})` : '';
+        const why = lastError ? ` (${foldText(lastError, 120).text})` : '';
         notify({ title: `${server.name}: tunnel down`, body: `No connection for ${Math.round(grace / 1000)} s${why}. hubtray keeps trying.`, click: page(server.name) });
       }, grace);
     } else if (!down) {
@@ -57,20 +58,20 @@ export function createNotices(options: NoticesOptions): (event: HubEvent) => voi
   const changed = (before: ServerInfo['status'], server: ServerInfo) => {
     const { name } = server;
     if (before === 'starting' && server.status === 'running') notify({ title: `${name} is ready`, body: 'Click to open it, or open it from the tray or the hubtray window.', click: { action: 'open-server', name } });
-    if (server.status === 'failed') notify({ title: `${name} failed`, body: firstLine(server.reason) ?? 'No reason was given.', click: page(name) });
+    if (server.status === 'failed') notify({ title: `${name} failed`, body: server.reason ? noticeBody(server.reason) : 'No reason was given.', click: page(name) });
     // It may still run: the person should know hubtray lost sight of it, and that Re-check, Stop and Forget are there.
-    if (server.status === 'lost') notify({ title: `${name}: hubtray cannot tell whether it runs`, body: firstLine(server.reason) ?? 'hubtray keeps checking.', click: page(name) });
+    if (server.status === 'lost') notify({ title: `${name}: hubtray cannot tell whether it runs`, body: server.reason ? noticeBody(server.reason) : 'hubtray keeps checking.', click: page(name) });
     if (before === 'running' && server.status === 'stopped' && server.reason !== 'stopped by the user') {
-      notify({ title: `${name} stopped`, body: firstLine(server.reason) ?? 'The server exited.', click: page(name) });
+      notify({ title: `${name} stopped`, body: server.reason ? noticeBody(server.reason) : 'The server exited.', click: page(name) });
     }
   };
 
   return (event) => {
     if (event.event === 'notice') {
       const { topic, server, message } = event.data;
-      if (topic === 'walltime' && server) notify({ title: `${server} ends soon`, body: message, click: page(server) });
+      if (topic === 'walltime' && server) notify({ title: `${server} ends soon`, body: noticeBody(message), click: page(server) });
       // The window's banner has "Keep running" and "Stop now"; the click leads there.
-      if (topic === 'cull' && server) notify({ title: `${server} stops soon: idle`, body: message, click: page(server) });
+      if (topic === 'cull' && server) notify({ title: `${server} stops soon: idle`, body: noticeBody(message), click: page(server) });
       return;
     }
     if (event.event === 'forgotten') {
@@ -94,9 +95,4 @@ export function createNotices(options: NoticesOptions): (event: HubEvent) => voi
     if (before !== server.status) changed(before, server);
     tunnel(server, watch);
   };
-}
-
-/** A notification has a few lines of room: the reason's first line is its cause; the window has the rest. */
-function firstLine(text: string | null): string | null {
-  return text?.split('\n')[0]?.trim() || null;
 }

@@ -64,7 +64,12 @@ export class Hub implements HubApi, HubEventSource, LogFollowing {
       systems: () => this.systems,
       remembered: (name) => {
         const address = this.addresses.get(this.systems.get(name));
-        return { lastOptions: parts.store.lastOptions(name), presets: parts.store.presets(name), ...(address ? { address } : {}) };
+        return {
+          lastOptions: parts.store.lastOptions(name),
+          presets: parts.store.presets(name),
+          ...(parts.store.lastSystem() === name ? { lastUsed: true } : {}),
+          ...(address ? { address } : {}),
+        };
       },
       refresh: () => this.addresses.refresh(this.systems.configs()),
       announce: (systems) => parts.events.emit({ event: 'systems', data: systems }),
@@ -135,6 +140,8 @@ export class Hub implements HubApi, HubEventSource, LogFollowing {
       const info = await this.servers.start(args.system, args.name, userOptions, settings);
       // The server is started; options that cannot be remembered now (a full disk) must not make the start fail.
       await this.parts.store.setLastOptions(args.system, userOptions).catch(() => false);
+      await this.parts.store.setLastSystem(args.system).catch(() => undefined);
+      // Every system's entry is built afresh (the one used before loses lastUsed); only this one's form is asked again.
       await this.systemsChanged([args.system]);
       return info;
     });

@@ -19,7 +19,7 @@ interface Known extends OfferedForm {
 
 export interface SystemListParts {
   systems(): Systems;
-  remembered(name: string): Pick<SystemInfo, 'lastOptions' | 'presets' | 'address'>;
+  remembered(name: string): Pick<SystemInfo, 'lastOptions' | 'presets' | 'lastUsed' | 'address'>;
   /** Brings what `remembered` knows up to date (each system's SSH address), within its own bound. */
   refresh(): Promise<void>;
   /** The list changed after it was given: a system answered late. */

@@ -27,7 +27,7 @@ export class Systems {
     return Object.values(this.config.systems);
   }
 
-  info(name: string, remembered: Pick<SystemInfo, 'lastOptions' | 'presets' | 'address'>, offered: OfferedForm): SystemInfo {
+  info(name: string, remembered: Pick<SystemInfo, 'lastOptions' | 'presets' | 'lastUsed' | 'address'>, offered: OfferedForm): SystemInfo {
     const system = this.get(name);
     const description = system.description ?? describeSystem(system);
     return {

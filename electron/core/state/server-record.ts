@@ -65,6 +65,8 @@ export interface StateFile {
   lastOptions: Record<string, JsonObject>;
   /** Named option sets per system ("presets"), saved by the user. */
   presets: Record<string, Record<string, JsonObject>>;
+  /** The system of the most recent start, preselected on the Start page (it outlives forgetting that server). */
+  lastSystem?: string;
 }
 
 /**
@@ -76,4 +78,6 @@ export const StateFileFrame = z.object({
   servers: z.record(z.string(), z.unknown()),
   lastOptions: z.record(z.string(), z.unknown()).default({}),
   presets: z.record(z.string(), z.unknown()).default({}),
+  // Checked by the loader: a bad one is only a preselection lost, never a reason to set the file aside.
+  lastSystem: z.unknown().optional(),
 });

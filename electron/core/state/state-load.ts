@@ -74,6 +74,8 @@ class EntrySorter {
       else await this.keepAside(`options-${system}`, raw, `the remembered options of system "${system}"`, checked.reason, 'the form starts from its defaults');
     }
     for (const [system, raw] of Object.entries(frame.presets)) await this.sortPresets(system, raw);
+    const lastSystem = SystemName.safeParse(frame.lastSystem);
+    if (lastSystem.success) this.state.lastSystem = lastSystem.data;
     return { state: this.state, warnings: this.warnings, setAside: this.warnings.length > 0 };
   }
 

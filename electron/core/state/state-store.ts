@@ -78,6 +78,17 @@ export class StateStore {
     return present;
   }
 
+  lastSystem(): string | undefined {
+    return this.state.lastSystem;
+  }
+
+  /** Remembers `system` as the one of the most recent start. */
+  async setLastSystem(system: string): Promise<void> {
+    const changed = this.state.lastSystem !== system;
+    this.state.lastSystem = system;
+    await this.writer.save(changed);
+  }
+
   lastOptions(system: string): Record<string, unknown> {
     return structuredClone(this.state.lastOptions[system] ?? {});
   }

@@ -10,13 +10,13 @@ export const unknownClass = 'state-unknown';
 
 export function unreachableText(connection: ConnectionStatus): string {
   return connection === 'unauthorized'
-    ? "state unknown: this page's access has expired"
+    ? "state unknown: this page's access was renewed"
     : 'hubtray is not reachable; retrying';
 }
 
 function blockedReason(connection: ConnectionStatus): string {
   return connection === 'unauthorized'
-    ? "hubtray's hub no longer accepts this page: its access has expired; open the address hubtray serve printed"
+    ? "hubtray's access was renewed: paste the new UI address hubtray serve printed (#token=…) into the address bar"
     : "hubtray's hub is not reachable; this is enabled again as soon as it is back";
 }
 

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { view: 'servers' }
-  | { view: 'server'; name: string }
+  /** `confirmStop`: opened by the tray's Stop, whose question (busy kernels) the page asks. */
+  | { view: 'server'; name: string; confirmStop?: boolean }
   | { view: 'start'; system?: string }
   | { view: 'systems' }
   | { view: 'add-system'; kind: string }
@@ -14,6 +15,8 @@ export function parseRoute(hash: string): Route {
   const arg = rest.length > 0 ? decodeURIComponent(rest.join('/')) : undefined;
   switch (view) {
     case 'servers':
+      // A server name holds no "/" (ServerName), so `NAME/stop` is the tray's Stop question.
+      if (rest.length === 2 && rest[1] === 'stop') return { view: 'server', name: decodeURIComponent(rest[0] ?? ''), confirmStop: true };
       return arg ? { view: 'server', name: arg } : { view: 'servers' };
     case 'start':
       return arg ? { view: 'start', system: arg } : { view: 'start' };
@@ -33,7 +36,7 @@ export function href(route: Route): string {
     case 'servers':
       return '#/servers';
     case 'server':
-      return `#/servers/${encodeURIComponent(route.name)}`;
+      return `#/servers/${encodeURIComponent(route.name)}${route.confirmStop ? '/stop' : ''}`;
     case 'start':
       return route.system ? `#/start/${encodeURIComponent(route.system)}` : '#/start';
     case 'systems':

@@ -1,5 +1,5 @@
-// What the Start page says beside each system: how many of its servers run, whether its last start failed, and
-// which system was used last (preselected, as a person usually starts where they started before).
+// What the Start page says beside each system: how many of its servers run, and whether its last start failed. (Which
+// system was used last is the Hub's: SystemInfo.lastUsed.)
 import type { ServerInfo, SystemAddress } from '../../../shared/api.js';
 import { isActive } from '../state/hub-state.js';
 
@@ -13,11 +13,6 @@ export interface SystemUse {
 export function systemUse(servers: readonly ServerInfo[], system: string): SystemUse {
   const on = servers.filter((s) => s.system === system);
   return { active: on.filter(isActive).length, failedLast: newest(on)?.status === 'failed' };
-}
-
-/** The system of the most recently created server hubtray still lists, if any. */
-export function lastUsedSystem(servers: readonly ServerInfo[]): string | undefined {
-  return newest(servers)?.system;
 }
 
 function newest(servers: readonly ServerInfo[]): ServerInfo | undefined {

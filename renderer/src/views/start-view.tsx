@@ -9,7 +9,7 @@ import { errorMessage } from '../bridge/errors.js';
 import { checkValues, initialValues, type FormValues } from '../lib/form-values.js';
 import { moveRadioFocus } from '../lib/radio-keys.js';
 import { href, navigate } from '../lib/route.js';
-import { lastUsedSystem, systemUse, type SystemUse } from '../lib/system-use.js';
+import { systemUse, type SystemUse } from '../lib/system-use.js';
 import { useHub } from '../state/hub-context.js';
 import { OptionsForm } from './options-form.js';
 import { Presets } from './presets.js';
@@ -34,7 +34,7 @@ export function StartView({ systemName }: { systemName?: string }) {
   }
   const servers = Object.values(state.servers);
   // No system in the address: the one used last, as a person usually starts again where they started before.
-  const wanted = systemName ?? lastUsedSystem(servers);
+  const wanted = systemName ?? systems.find((s) => s.lastUsed)?.name;
   const system = systems.find((s) => s.name === wanted) ?? (systems.length === 1 ? systems[0] : undefined);
   return (
     <section className="view" aria-labelledby="start-title">

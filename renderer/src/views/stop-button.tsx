@@ -1,9 +1,10 @@
-// Stop, which asks first only when the server's kernels are running code: stopping then ends work under way, as
-// JupyterLab's own shutdown warns. A server that is idle, or that cannot say (an error, no kernels API), stops at once:
-// a question that cannot be answered must not stand between the user and a Stop.
-import { useState } from 'react';
+// Stop, which asks first only when the server's kernels are running code (the rule is shared/stop-question.ts, which
+// the tray and `hubtray stop` follow too).
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { KernelActivity, ServerInfo } from '../../../shared/api.js';
+import { busyKernels, stopWarning } from '../../../shared/stop-question.js';
 import { Modal } from '../components/modal.js';
+import { href, useRoute } from '../lib/route.js';
 import { useHub } from '../state/hub-context.js';
 
 interface StopButtonProps {
@@ -23,10 +24,21 @@ export function StopButton({ server, disabled, title, busy, run }: StopButtonPro
   const stop = () => bridge.call('stop', { name });
   const click = () =>
     run(async () => {
-      const kernels = server.status === 'running' ? await bridge.call('kernels', { name }).catch(() => null) : null;
-      if (kernels && kernels.busy > 0) setAsking(kernels);
+      const kernels = await busyKernels(server.status, () => bridge.call('kernels', { name }));
+      if (kernels) setAsking(kernels);
       else await stop();
     });
+  // The tray's Stop opens this page to ask (electron/core/desktop/tray-stop.ts): ask once, as a click would, and
+  // leave the route plain so that a reload does not ask again.
+  const route = useRoute();
+  const askedByTray = route.view === 'server' && route.name === name && route.confirmStop === true;
+  const askForTray = useEffectEvent(() => {
+    window.history.replaceState(null, '', href({ view: 'server', name }));
+    click();
+  });
+  useEffect(() => {
+    if (askedByTray) askForTray();
+  }, [askedByTray]);
   return (
     <>
       <button type="button" disabled={server.status === 'stopping' || disabled} title={title} aria-label={`Stop ${name}`} onClick={click}>
@@ -35,9 +47,7 @@ export function StopButton({ server, disabled, title, busy, run }: StopButtonPro
       {asking ? (
         <Modal title={`Stop ${name}?`} onClose={() => setAsking(null)}>
           <p>
-            {asking.busy === 1 ? 'A kernel is' : `${asking.busy} kernels are`} running code right now
-            {asking.total > asking.busy ? ` (of ${asking.total})` : ''}. Stopping {name} ends {asking.busy === 1 ? 'it' : 'them'}: what is not
-            saved is lost.
+            {stopWarning(name, asking)}
           </p>
           <div className="form-actions">
             <button type="button" onClick={() => setAsking(null)} autoFocus>
