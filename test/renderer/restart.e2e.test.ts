@@ -147,6 +147,15 @@ describe('an open tab across restarts of hubtray serve', () => {
     });
     expect(refused.status).toBe(401);
     await screenshot(page, 'restart-04-access-renewed');
+    // The tray popup's size: the banner fits its width and leaves most of the page to the cards it greys out.
+    const before = page.viewportSize();
+    await page.setViewportSize({ width: 420, height: 640 });
+    const box = await page.getByRole('alert').boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(420);
+    expect(box!.height).toBeLessThanOrEqual(320);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    await screenshot(page, 'restart-04-access-renewed-small');
+    if (before) await page.setViewportSize(before);
   });
 
   it('the new address pasted into the same tab lets it back in, without a reload', async () => {
