@@ -658,9 +658,10 @@ function cullerSection(result: CullerResult | string): string[] {
     ...cullerConditions.map((c) => {
       if (c === 'off') return '—';
       const share = cullerMedians(result, c).cpuPercent - off.cpuPercent;
-      return `${fixed(share, 2)} %${goal ? ` ${verdict(share < cullerTarget.cpuPercent)}` : ''}`;
+      // The goal is for the default; the short cull_every is there to make the checks' cost show.
+      return `${fixed(share, 2)} %${goal && c === 'default' ? ` ${verdict(share < cullerTarget.cpuPercent)}` : ''}`;
     }),
-    `< ${cullerTarget.cpuPercent} % with ${cullerTarget.servers} servers`,
+    `< ${cullerTarget.cpuPercent} % with ${cullerTarget.servers} servers at the default cull_every`,
   ]);
   row(['11c', 'requests to the servers per minute, all (GET /api/status; others)', ...cullerConditions.map((c) => { const m = cullerMedians(result, c); return `${fixed(m.requestsPerMinute, 0)} (${fixed(m.statusPerMinute, 0)}; ${fixed(m.otherPerMinute, 0)})`; }), '(info)']);
   row(['', "the culler's checks expected in the window (servers × window / cull_every; none before the first cull_every)", ...cullerConditions.map((c) => fixed(expectedChecks(c, s, window), 0)), 'one request per server per cull_every']);
@@ -668,7 +669,17 @@ function cullerSection(result: CullerResult | string): string[] {
   const short = cullerMedians(result, 'short');
   const checksPerSecond = s.servers / s.shortEvery;
   const msPerCheck = (((short.cpuPercent - off.cpuPercent) / 100) * 1000) / checksPerSecond;
-  row(['', `CPU per check, from the cull_every ${s.shortEvery} s column: its share / (servers / cull_every); at the default cull_every (${benchIdleTimeout / 2} s) that is`, '—', '—', `${fixed(msPerCheck, 2)} ms; ${fixed(((msPerCheck * s.servers) / (benchIdleTimeout / 2) / 1000) * 100, 4)} %`, '(info)']);
+  const atDefault = ((msPerCheck * s.servers) / (benchIdleTimeout / 2) / 1000) * 100;
+  // The cull_every at which checks alone cost the goal: servers × CPU per check / goal.
+  const everyForGoal = (s.servers * msPerCheck) / 1000 / (cullerTarget.cpuPercent / 100);
+  row([
+    '11d',
+    `CPU per check, from the cull_every ${s.shortEvery} s column (its share / (servers / cull_every)); so at the default cull_every (${benchIdleTimeout / 2} s); and the cull_every at which ${s.servers} servers' checks cost ${cullerTarget.cpuPercent} %`,
+    '—',
+    '—',
+    `${fixed(msPerCheck, 2)} ms; ${fixed(atDefault, 4)} %; ${fixed(everyForGoal, 0)} s`,
+    '(info)',
+  ]);
   lines.push('');
   lines.push(`- other work on the machine in the windows: ${result.runs.map((r) => `${r.condition} ${fixed(r.figures.foreignPercent, 0)} %`).join(', ')} of all CPUs`);
   lines.push(`- servers running at the end of each window: ${result.runs.map((r) => `${r.figures.running}/${s.servers}`).join(', ')}`);
