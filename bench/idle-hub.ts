@@ -86,6 +86,8 @@ export interface IdleFigures {
   standInCpuPercent: number;
   /** Other work on the machine during the window, % of all CPUs. */
   foreignPercent: number;
+  /** The requests all stand-ins received in the window, by "METHOD /path" (the stand-in's own counts). */
+  requests: Record<string, number>;
 }
 
 export interface IdleResult {
@@ -104,20 +106,8 @@ export async function measureIdleHub(options: {
   defer: (step: () => Promise<void>) => void;
 }): Promise<IdleResult | string> {
   const { settings, log, defer } = options;
-  if (process.platform !== 'linux') return 'needs Linux (/proc)';
-  // Checked here rather than at the benchmark's start: the sources may change during the tunnel benchmarks.
-  try {
-    requireFreshBuild();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  let keyring: PrivateKeyring;
-  try {
-    keyring = await startKeyring();
-  } catch (error) {
-    return `no private Secret Service for hubtray serve: ${(error as Error).message.split('\n')[0]}`;
-  }
-  defer(() => keyring.stop());
+  const keyring = await prepareIdleHub(defer);
+  if (typeof keyring === 'string') return keyring;
   const figures: IdleFigures[] = [];
   for (const scenario of settings.scenarios) {
     log(`idle hub: ${idleLabel(scenario)}; ${settings.settleSeconds} s to settle, then ${settings.windowSeconds} s idle`);
@@ -133,7 +123,7 @@ export async function measureIdleHub(options: {
     figures,
     commands: [
       `# HUBTRAY_HOME=TMP (fresh per scenario), DBUS_SESSION_BUS_ADDRESS=a private gnome-keyring (testkit/keyring.ts)`,
-      `# config.json: ${JSON.stringify(benchConfig('TMP', settings.scenarios.find((s) => s.pollInterval !== null)?.pollInterval ?? null))}`,
+      `# config.json: ${JSON.stringify(benchConfig('TMP', settings.scenarios.find((s) => s.pollInterval !== null)?.pollInterval ?? null, 'COUNTS'))}`,
       `#   (poll_interval left out for the default rows)`,
       `node ${rel(cliPath)} serve`,
       `node ${rel(cliPath)} start bench --name idle-K --json      # K = 1..N, ${settings.parallelStarts} at a time`,
@@ -144,7 +134,27 @@ export async function measureIdleHub(options: {
   };
 }
 
-function benchConfig(home: string, pollInterval: number | null): unknown {
+/** What a run of idle-hub scenarios needs: Linux, a fresh build, a private keyring for the serve processes. */
+export async function prepareIdleHub(defer: (step: () => Promise<void>) => void): Promise<PrivateKeyring | string> {
+  if (process.platform !== 'linux') return 'needs Linux (/proc)';
+  // Checked here rather than at the benchmark's start: the sources may change during the tunnel benchmarks.
+  try {
+    requireFreshBuild();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  let keyring: PrivateKeyring;
+  try {
+    keyring = await startKeyring();
+  } catch (error) {
+    return `no private Secret Service for hubtray serve: ${(error as Error).message.split('\n')[0]}`;
+  }
+  defer(() => keyring.stop());
+  return keyring;
+}
+
+/** The `bench` system; `extra`: more of its settings (the culler benchmark's cull_* settings). */
+export function benchConfig(home: string, pollInterval: number | null, countsDir: string, extra: Record<string, unknown> = {}): unknown {
   return {
     systems: {
       bench: {
@@ -152,24 +162,31 @@ function benchConfig(home: string, pollInterval: number | null): unknown {
         description: 'idle-hub benchmark: a stand-in Jupyter (bench/jupyter-stand-in.ts)',
         cmd: [process.execPath, standInScript],
         notebook_dir: home,
+        environment: { STAND_IN_COUNTS_DIR: countsDir },
         ...(pollInterval === null ? {} : { poll_interval: pollInterval }),
+        ...extra,
       },
     },
   };
 }
 
-async function runScenario(
+/** One scenario: a fresh hub with its N servers, measured over the window. `system`: more of the system's settings. */
+export async function runScenario(
   scenario: IdleScenario,
-  settings: IdleSettings,
+  settings: Pick<IdleSettings, 'windowSeconds' | 'settleSeconds' | 'parallelStarts'>,
   keyring: PrivateKeyring,
   log: (line: string) => void,
   defer: (step: () => Promise<void>) => void,
+  system: Record<string, unknown> = {},
 ): Promise<IdleFigures> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'hubtray-bench-idle-'));
   defer(() => rm(home, { recursive: true, force: true }));
+  // Outside HUBTRAY_HOME, whose every written byte the window counts.
+  const countsDir = await mkdtemp(path.join(os.tmpdir(), 'hubtray-bench-counts-'));
+  defer(() => rm(countsDir, { recursive: true, force: true }));
   const notebooks = path.join(home, 'notebooks');
   await mkdir(notebooks);
-  await writeFile(path.join(home, 'config.json'), JSON.stringify(benchConfig(notebooks, scenario.pollInterval), null, 2));
+  await writeFile(path.join(home, 'config.json'), JSON.stringify(benchConfig(notebooks, scenario.pollInterval, countsDir, system), null, 2));
   const env = keyring.env({ ...process.env, HUBTRAY_HOME: home });
   const names = Array.from({ length: scenario.servers }, (_, i) => `idle-${i + 1}`);
 
@@ -192,6 +209,7 @@ async function runScenario(
   await sleep(settings.settleSeconds * 1000);
 
   const standIns = standInPids(home);
+  const requestsBefore = await requestCounts(standIns, countsDir);
   const watchHome = watchFiles(home);
   const filesBefore = await snapshotFiles(home);
   const statePoll = pollInode(path.join(home, 'state.json'), 100);
@@ -201,6 +219,7 @@ async function runScenario(
   await sleep(settings.windowSeconds * 1000);
   const after = { stat: await times(serve.pid), io: await io(serve.pid), own: await threadsIo(serve.pid), standIns: await sumCpu(standIns) };
   const wall = (Date.now() - w0) / 1000;
+  const requestsAfter = await requestCounts(standIns, countsDir);
   const foreignPercent = await phase();
   const events = watchHome.stop();
   const homeChange = changedBytes(filesBefore, await snapshotFiles(home));
@@ -249,7 +268,25 @@ async function runScenario(
     fileEvents: events,
     standInCpuPercent: ((after.standIns - before.standIns) / clockTicks / wall) * 100,
     foreignPercent,
+    requests: Object.fromEntries(Object.entries(requestsAfter).map(([key, n]) => [key, n - (requestsBefore[key] ?? 0)])),
   };
+}
+
+/** The stand-ins' request counts since they started, summed by "METHOD /path": each writes its own on SIGUSR2. */
+async function requestCounts(pids: number[], dir: string): Promise<Record<string, number>> {
+  const files = pids.map((pid) => path.join(dir, `${pid}.json`));
+  await Promise.all(files.map((file) => rm(file, { force: true })));
+  for (const pid of pids) signal(pid, 'SIGUSR2');
+  const sum: Record<string, number> = {};
+  const deadline = Date.now() + 10_000;
+  for (const file of files) {
+    while (!existsSync(file)) {
+      if (Date.now() > deadline) throw new Error(`a stand-in did not write its request counts (${file}) within 10 s`);
+      await sleep(20);
+    }
+    for (const [key, n] of Object.entries(JSON.parse(await readFile(file, 'utf8')) as Record<string, number>)) sum[key] = (sum[key] ?? 0) + n;
+  }
+  return sum;
 }
 
 export interface Serve {

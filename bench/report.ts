@@ -9,6 +9,7 @@ import { slowPeerMedians, slowPeerTargets, type SlowPeerResult } from './slow-pe
 import { startOverheadMedians, startOverheadTarget, type StartOverheadResult } from './start-overhead.js';
 import { jumpCutTarget, type JumpCutResult } from './jump-cut.js';
 import { cliStartupMedians, cliStartupTargets, type CliStartupResult } from './cli-startup.js';
+import { benchIdleTimeout, conditionLabel, cullerConditions, cullerMedians, cullerTarget, expectedChecks, requestsPerMinute, type CullerResult } from './culler-cost.js';
 import { MiB, settings } from './settings.js';
 import { benchCipher } from './hosts.js';
 import { fixed, median, spread } from './stats.js';
@@ -47,6 +48,8 @@ export interface ReportInput {
   /** Benchmark 9; absent with BENCH_ONLY=tunnels. */
   jumpCut?: JumpCutResult | string;
   cliStartup?: CliStartupResult | string;
+  /** Benchmark 11; absent with BENCH_ONLY=tunnels. */
+  culler?: CullerResult | string;
   code: string;
 }
 
@@ -253,11 +256,12 @@ export function renderReport(r: ReportInput): string {
   if (r.startOverhead !== undefined) lines.push(...startOverheadSection(r.startOverhead));
   if (r.jumpCut !== undefined) lines.push(...jumpCutSection(r.jumpCut));
   if (r.cliStartup !== undefined) lines.push(...cliStartupSection(r.cliStartup));
+  if (r.culler !== undefined) lines.push(...cullerSection(r.culler));
   return `${lines.join('\n')}\n`;
 }
 
 export interface OnlyReportInput {
-  which: 'slow-peer' | 'start-overhead' | 'jump-cut' | 'cli-startup';
+  which: 'slow-peer' | 'start-overhead' | 'jump-cut' | 'cli-startup' | 'culler';
   machine: ReturnType<typeof describeMachine>;
   code: string;
   background: { busyBefore: number; waitedSeconds: number; loadavg: string };
@@ -269,9 +273,10 @@ export interface OnlyReportInput {
   startOverhead?: StartOverheadResult | string;
   jumpCut?: JumpCutResult | string;
   cliStartup?: CliStartupResult | string;
+  culler?: CullerResult | string;
 }
 
-/** The report of `BENCH_ONLY=slow-peer`, `start-overhead`, `jump-cut` or `cli-startup`: the run's circumstances, then that benchmark. */
+/** The report of `BENCH_ONLY=slow-peer`, `start-overhead`, `jump-cut`, `cli-startup` or `culler`: the run's circumstances, then that benchmark. */
 export function renderOnlyReport(r: OnlyReportInput): string {
   const lines = [
     '',
@@ -288,6 +293,7 @@ export function renderOnlyReport(r: OnlyReportInput): string {
     ...(r.startOverhead !== undefined ? startOverheadSection(r.startOverhead) : []),
     ...(r.jumpCut !== undefined ? jumpCutSection(r.jumpCut) : []),
     ...(r.cliStartup !== undefined ? cliStartupSection(r.cliStartup) : []),
+    ...(r.culler !== undefined ? cullerSection(r.culler) : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -297,6 +303,7 @@ const onlySettings: Record<OnlyReportInput['which'], Record<string, number>> = {
   'start-overhead': { startOverheadReps: settings.startOverheadReps },
   'jump-cut': { jumpCutSeconds: settings.jumpCutSeconds, jumpCutReps: settings.jumpCutReps, keepaliveInterval: settings.keepaliveInterval, keepaliveCountMax: settings.keepaliveCountMax },
   'cli-startup': { cliStartupReps: settings.cliStartupReps },
+  culler: { cullerServers: settings.cullerServers, cullerSeconds: settings.cullerSeconds, cullerReps: settings.cullerReps, cullerEvery: settings.cullerEvery },
 };
 
 const ms = (values: number[]) => values.map((v) => fixed(v, 0)).join(', ');
@@ -619,6 +626,66 @@ function cliStartupSection(result: CliStartupResult | string): string[] {
   lines.push('');
   lines.push('```');
   lines.push(...result.commandLines);
+  lines.push('```');
+  lines.push('');
+  return lines;
+}
+
+/** Benchmark 11: the serve process's CPU and the servers' requests with culling off and on, alternated. */
+function cullerSection(result: CullerResult | string): string[] {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  lines.push("### 11. The idle culler's cost: `hubtray serve` with N idle servers, culling off and on, alternated");
+  lines.push('');
+  if (typeof result === 'string') {
+    lines.push(`not measured: ${result}`);
+    lines.push('');
+    return lines;
+  }
+  const s = result.settings;
+  const window = median(result.runs.map((r) => r.figures.windowSeconds));
+  const off = cullerMedians(result, 'off');
+  row(['#', `${s.servers} servers, poll_interval default; median of ${s.reps} (each repetition)`, ...cullerConditions.map((c) => `culling ${conditionLabel(c, s.shortEvery)}`), 'target']);
+  row(['---', '---', ...cullerConditions.map(() => '---'), '---']);
+  const each = (c: (typeof cullerConditions)[number], value: (f: CullerResult['runs'][number]['figures']) => number, digits: number) =>
+    result.runs.filter((r) => r.condition === c).map((r) => fixed(value(r.figures), digits)).join(', ');
+  row(['11a', `CPU of the serve process over ${fixed(window, 0)} s, % of one CPU (utime+stime)`, ...cullerConditions.map((c) => `${fixed(cullerMedians(result, c).cpuPercent, 2)} % (${each(c, (f) => f.cpuPercent, 2)})`), '(info)']);
+  const goal = s.servers === cullerTarget.servers;
+  row([
+    '11b',
+    "the culler's share: the median's excess over culling off, % of one CPU",
+    ...cullerConditions.map((c) => {
+      if (c === 'off') return '—';
+      const share = cullerMedians(result, c).cpuPercent - off.cpuPercent;
+      // The goal is for the default; the short cull_every is there to make the checks' cost show.
+      return `${fixed(share, 2)} %${goal && c === 'default' ? ` ${verdict(share < cullerTarget.cpuPercent)}` : ''}`;
+    }),
+    `< ${cullerTarget.cpuPercent} % with ${cullerTarget.servers} servers at the default cull_every`,
+  ]);
+  row(['11c', 'requests to the servers per minute, all (GET /api/status; others)', ...cullerConditions.map((c) => { const m = cullerMedians(result, c); return `${fixed(m.requestsPerMinute, 0)} (${fixed(m.statusPerMinute, 0)}; ${fixed(m.otherPerMinute, 0)})`; }), '(info)']);
+  row(['', "the culler's checks expected in the window (servers × window / cull_every; none before the first cull_every)", ...cullerConditions.map((c) => fixed(expectedChecks(c, s, window), 0)), 'one request per server per cull_every']);
+  row(['', 'requests per minute in each repetition', ...cullerConditions.map((c) => each(c, (f) => requestsPerMinute(f), 0)), '(info)']);
+  const short = cullerMedians(result, 'short');
+  const checksPerSecond = s.servers / s.shortEvery;
+  const msPerCheck = (((short.cpuPercent - off.cpuPercent) / 100) * 1000) / checksPerSecond;
+  const atDefault = ((msPerCheck * s.servers) / (benchIdleTimeout / 2) / 1000) * 100;
+  // The cull_every at which checks alone cost the goal: servers × CPU per check / goal.
+  const everyForGoal = (s.servers * msPerCheck) / 1000 / (cullerTarget.cpuPercent / 100);
+  row([
+    '11d',
+    `CPU per check, from the cull_every ${s.shortEvery} s column (its share / (servers / cull_every)); so at the default cull_every (${benchIdleTimeout / 2} s); and the cull_every at which ${s.servers} servers' checks cost ${cullerTarget.cpuPercent} %`,
+    '—',
+    '—',
+    `${fixed(msPerCheck, 2)} ms; ${fixed(atDefault, 4)} %; ${fixed(everyForGoal, 0)} s`,
+    '(info)',
+  ]);
+  lines.push('');
+  lines.push(`- other work on the machine in the windows: ${result.runs.map((r) => `${r.condition} ${fixed(r.figures.foreignPercent, 0)} %`).join(', ')} of all CPUs`);
+  lines.push(`- servers running at the end of each window: ${result.runs.map((r) => `${r.figures.running}/${s.servers}`).join(', ')}`);
+  lines.push('');
+  lines.push('```');
+  lines.push(...result.commands);
   lines.push('```');
   lines.push('');
   return lines;

@@ -13,7 +13,10 @@
 // (slow-peer.ts; BENCH_SLOW_PEER_REPS, default 5): BENCH_ONLY=slow-peer. Benchmark 8, start overhead on an SSH host
 // (start-overhead.ts; BENCH_START_REPS, default 5): BENCH_ONLY=start-overhead. Benchmark 9, a jump↔target cut
 // (jump-cut.ts; BENCH_JUMP_CUT_SECONDS, default 60, 20 with BENCH_QUICK=1; BENCH_JUMP_CUT_REPS, default 3):
-// BENCH_ONLY=jump-cut. A full run has them all, 6 last.
+// BENCH_ONLY=jump-cut. Benchmark 10, CLI start-up (cli-startup.ts; BENCH_CLI_REPS): BENCH_ONLY=cli-startup.
+// Benchmark 11, the idle culler's cost (culler-cost.ts; BENCH_CULLER_SERVERS, default 50; BENCH_CULLER_SECONDS, the
+// window, default 60; BENCH_CULLER_REPS, default 2; BENCH_CULLER_EVERY, the short cull_every, default 10):
+// BENCH_ONLY=culler (no root, sshd or Jupyter needed). A full run has them all, 6 and 11 last.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -34,6 +37,7 @@ import { measureCliStartup, type CliStartupResult } from './cli-startup.js';
 import { MiB, settings } from './settings.js';
 import { measureRestore } from './restore.js';
 import { measureJumpCut, type JumpCutResult } from './jump-cut.js';
+import { measureCullerCost, type CullerResult } from './culler-cost.js';
 import { benchClientConfig, negotiatedCiphers, startBenchSshd } from './hosts.js';
 import type { Sshd } from '../testkit/sshd.js';
 import { fixed } from './stats.js';
@@ -173,10 +177,28 @@ async function jumpCut(dir: string): Promise<JumpCutResult | string> {
   return result;
 }
 
-type OnlyBenchmark = 'slow-peer' | 'start-overhead' | 'jump-cut' | 'cli-startup';
+function cullerSettings(): CullerResult['settings'] {
+  const s = { servers: settings.cullerServers, windowSeconds: settings.cullerSeconds, settleSeconds: settings.idleHubSettleSeconds, parallelStarts: settings.idleHubParallelStarts, reps: settings.cullerReps, shortEvery: settings.cullerEvery };
+  if (!(Number.isInteger(s.servers) && s.servers >= 1)) throw new Error(`BENCH_CULLER_SERVERS: a whole number of servers, at least 1, not ${process.env.BENCH_CULLER_SERVERS}`);
+  if (!(s.windowSeconds > 0)) throw new Error(`BENCH_CULLER_SECONDS: seconds, not ${process.env.BENCH_CULLER_SECONDS}`);
+  if (!(Number.isInteger(s.reps) && s.reps >= 1)) throw new Error(`BENCH_CULLER_REPS: at least 1, not ${process.env.BENCH_CULLER_REPS}`);
+  if (!(s.shortEvery > 0)) throw new Error(`BENCH_CULLER_EVERY: seconds, not ${process.env.BENCH_CULLER_EVERY}`);
+  return s;
+}
 
-async function onlyResult(which: OnlyBenchmark): Promise<Partial<Pick<OnlyReportInput, 'slowPeer' | 'startOverhead' | 'jumpCut' | 'cliStartup'>>> {
+async function cullerCost(): Promise<CullerResult | string> {
+  const s = cullerSettings();
+  log(`culler cost: ${s.reps} × (culling off, on with the default cull_every, on with cull_every ${s.shortEvery} s), ${s.servers} idle servers each, alternated`);
+  const result = await measureCullerCost({ settings: s, log, defer: (step) => cleanups.push(step) }).catch((error: unknown) => `failed: ${(error as Error).message.split('\n')[0]}`);
+  if (typeof result === 'string') log(`culler cost not measured: ${result}`);
+  return result;
+}
+
+type OnlyBenchmark = 'slow-peer' | 'start-overhead' | 'jump-cut' | 'cli-startup' | 'culler';
+
+async function onlyResult(which: OnlyBenchmark): Promise<Partial<Pick<OnlyReportInput, 'slowPeer' | 'startOverhead' | 'jumpCut' | 'cliStartup' | 'culler'>>> {
   if (which === 'slow-peer') return { slowPeer: await slowPeer(true) };
+  if (which === 'culler') return { culler: await cullerCost() };
   if (which === 'start-overhead') return { startOverhead: await startOverhead(true) };
   if (which === 'cli-startup') return { cliStartup: await cliStartup(true) };
   const work = await mkdtemp(path.join(os.tmpdir(), 'hubtray-bench-jump-'));
@@ -184,12 +206,13 @@ async function onlyResult(which: OnlyBenchmark): Promise<Partial<Pick<OnlyReport
   return { jumpCut: await jumpCut(work) };
 }
 
-/** BENCH_ONLY=slow-peer, start-overhead, jump-cut or cli-startup: that benchmark alone. */
+/** BENCH_ONLY=slow-peer, start-overhead, jump-cut, cli-startup or culler: that benchmark alone. */
 async function oneOnly(which: OnlyBenchmark): Promise<void> {
   if (!(settings.slowPeerReps >= 1 && settings.startOverheadReps >= 1 && settings.jumpCutReps >= 1 && settings.cliStartupReps >= 1)) {
     throw new Error('BENCH_SLOW_PEER_REPS, BENCH_START_REPS, BENCH_JUMP_CUT_REPS and BENCH_CLI_REPS: at least 1');
   }
   if (!(settings.jumpCutSeconds > 0)) throw new Error(`BENCH_JUMP_CUT_SECONDS: seconds, not ${process.env.BENCH_JUMP_CUT_SECONDS}`);
+  if (which === 'culler') cullerSettings();
   const t0 = Date.now();
   const machine = describeMachine();
   log(`${machine.cpu}, ${machine.nproc} CPUs, Node ${process.version}; ${which} only`);
@@ -208,13 +231,16 @@ async function oneOnly(which: OnlyBenchmark): Promise<void> {
   );
 }
 
-const onlyValues = ['idle', 'tunnels', 'slow-peer', 'start-overhead', 'jump-cut', 'cli-startup'];
+const onlyValues = ['idle', 'tunnels', 'slow-peer', 'start-overhead', 'jump-cut', 'cli-startup', 'culler'];
 
 async function main(): Promise<void> {
   if (only !== undefined && !onlyValues.includes(only)) throw new Error(`BENCH_ONLY: one of ${onlyValues.map((v) => `"${v}"`).join(', ')}, not "${only}"`);
   if (only === 'idle') return idleOnly();
-  if (only === 'slow-peer' || only === 'start-overhead' || only === 'jump-cut' || only === 'cli-startup') return oneOnly(only);
-  if (only !== 'tunnels') idleSettings();
+  if (only === 'slow-peer' || only === 'start-overhead' || only === 'jump-cut' || only === 'cli-startup' || only === 'culler') return oneOnly(only);
+  if (only !== 'tunnels') {
+    idleSettings();
+    cullerSettings();
+  }
   if (process.getuid?.() !== 0) throw new Error('the benchmark starts its own sshd instances and needs root');
   for (const tool of ['/usr/sbin/sshd', '/usr/bin/jupyter']) if (!existsSync(tool)) throw new Error(`${tool} is missing`);
   const t0 = Date.now();
@@ -463,6 +489,8 @@ async function main(): Promise<void> {
 
   // 6. The idle hub (idle-hub.ts): last, since other work on the machine disturbs it most.
   const idle = only === 'tunnels' ? undefined : await idleHub();
+  // 11. The idle culler's cost (culler-cost.ts): the same idle hub, so last with it.
+  const culler = only === 'tunnels' ? undefined : await cullerCost();
 
   const report = renderReport({
     machine,
@@ -489,6 +517,7 @@ async function main(): Promise<void> {
     seconds: (Date.now() - t0) / 1000,
     serversScript,
     idle,
+    culler,
     slowPeer: slow,
     startOverhead: overhead,
     cliStartup: startup,

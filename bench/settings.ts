@@ -48,4 +48,9 @@ export const settings = {
   jumpCutReps: Number(process.env.BENCH_JUMP_CUT_REPS ?? (quick ? 1 : 3)),
   /** Benchmark 10, CLI start-up (cli-startup.ts): interleaved pairs of `node -e 0` and each command. */
   cliStartupReps: Number(process.env.BENCH_CLI_REPS ?? (quick ? 5 : 20)),
+  /** Benchmark 11, the idle culler's cost (culler-cost.ts): off, default and short cull_every, alternated per repetition. */
+  cullerServers: Number(process.env.BENCH_CULLER_SERVERS ?? 50),
+  cullerSeconds: Number(process.env.BENCH_CULLER_SECONDS ?? (quick ? 10 : 60)),
+  cullerReps: Number(process.env.BENCH_CULLER_REPS ?? (quick ? 1 : 2)),
+  cullerEvery: Number(process.env.BENCH_CULLER_EVERY ?? 10),
 };

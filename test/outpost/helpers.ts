@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Prompt } from '../../shared/api.js';
+import type { Spawner } from '../../electron/core/spawner/spawner.js';
 import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-harness.js';
 import { startOutpostStandIn, STAND_IN_HUB, STAND_IN_PASSWORD, type RecordedRequest, type StandInOptions, type StandInOutpost } from '../fixtures/outpost-stand-in.js';
 
@@ -47,6 +48,18 @@ export async function outpostRig(
 
 export function storeCredentials(h: HubHarness, requestUrl: string, password: string): Promise<unknown> {
   return h.hub.setSecret({ key: `outpost-credentials/${requestUrl}`, value: JSON.stringify({ username: STAND_IN_HUB, password }) });
+}
+
+/**
+ * The activity the Hub has recorded of a server's hub side (Spawner.hubActivity: for an outpost server, its lab's
+ * reports to the personal hub), as the idle culler reads it. No face shows it (the culler acts on it only after
+ * cull_idle_timeout), so the test reads it where the culler does, through the Hub's registry.
+ */
+export async function recordedActivity(h: HubHarness, name: string): Promise<Date | null> {
+  const registry = (h.hub as unknown as { servers: { find(name: string): unknown } }).servers;
+  const spawner = (registry.find(name) as { spawner: Pick<Spawner, 'hubActivity'> }).spawner;
+  if (!spawner.hubActivity) throw new Error(`${name}'s spawner keeps no record of hub activity`);
+  return spawner.hubActivity();
 }
 
 /** Waits for the Hub to ask something, and answers it. */

@@ -9,9 +9,10 @@ import { Keychain } from '../../electron/core/secrets/keychain.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidAlive } from '../fixtures/hub-harness.js';
 import { STAND_IN_HUB, STAND_IN_PASSWORD } from '../fixtures/outpost-stand-in.js';
-import { eventually, outpostRig, type OutpostRig } from './helpers.js';
+import { eventually, outpostRig, recordedActivity, type OutpostRig } from './helpers.js';
 
 let rig: OutpostRig;
+const ACTIVITY_INTERVAL_SECONDS = 1;
 const scratch = mkdtempSync(join(tmpdir(), 'hubtray-certs-'));
 /** A stand-in PEM file: only its text travels, nothing checks it. */
 function pem(name: string): string {
@@ -33,6 +34,8 @@ beforeAll(async () => {
         options_form: { fields: [{ name: 'flavor', type: 'text' }, { name: 'size', type: 'number' }] },
       },
       bare: { custom_misc_disable_default: true, custom_misc: { image: 'lab:2' } },
+      // jupyterhub-singleuser reports every JUPYTERHUB_ACTIVITY_INTERVAL seconds (300 by default).
+      reporting: { custom_env: { JUPYTERHUB_ACTIVITY_INTERVAL: String(ACTIVITY_INTERVAL_SECONDS) } },
       async: { start_async: true },
       badcmd: { custom_misc: { cmd: ['/no/such/lab'] } },
       badcmdasync: { start_async: true, custom_misc: { cmd: ['/no/such/lab'] } },
@@ -156,6 +159,35 @@ describe('a synchronous start', () => {
     expect(body.flavor).toBe('whatever');
     expect(body.user_options).toMatchObject({ flavor: 'whatever' });
     await h.hub.stop({ name: 'bare1' });
+  });
+});
+
+describe("the lab's activity reports", () => {
+  // What the idle culler reads of an outpost server besides the lab's own /api/status: a real jupyterhub-singleuser
+  // posting to JUPYTERHUB_ACTIVITY_URL, to the personal hub, on its own schedule.
+  it('reach the server the lab reports for, and follow the activity the lab saw within its interval', async () => {
+    const { h } = rig;
+    await h.hub.start({ system: 'reporting', name: 'active1' });
+    const running = await h.waitFor('active1', ['running', 'failed']);
+    expect(running.reason).toBeNull();
+    // The lab's first report goes as it starts.
+    await eventually(async () => (await recordedActivity(h, 'active1')) !== null, 'the first activity report', 10_000);
+    const first = (await recordedActivity(h, 'active1')) as Date;
+    expect(first.getTime()).toBeLessThanOrEqual(Date.now());
+
+    // A request the lab counts as activity (api/contents; api/status is not counted): the next report carries it.
+    const env = rig.starts().find((b) => b.name === 'active1')?.env as Record<string, string>;
+    const usedAt = Date.now();
+    const contents = await request(new URL('api/contents', running.url as string), { headers: { authorization: `token ${env.JUPYTERHUB_API_TOKEN}` } });
+    await contents.body.dump();
+    expect(contents.statusCode).toBe(200);
+    // Within two intervals (the lab adds ±10 % jitter); with the default 300 s this would time out.
+    await eventually(async () => ((await recordedActivity(h, 'active1'))?.getTime() ?? 0) > first.getTime(), 'a report of the later activity', 2 * ACTIVITY_INTERVAL_SECONDS * 1000 + 1000);
+    const later = (await recordedActivity(h, 'active1')) as Date;
+    // The lab's clock is this computer's: the reported time is that of the request (to the lab's millisecond).
+    expect(later.getTime()).toBeGreaterThanOrEqual(usedAt - 1000);
+    expect(later.getTime()).toBeLessThanOrEqual(Date.now());
+    await h.hub.stop({ name: 'active1' });
   });
 });
 
