@@ -56,6 +56,11 @@ async function hubServers(user: string): Promise<Record<string, { ready: boolean
   return (await hub.api('GET', `users/${user}?include_stopped_servers`)).json.servers;
 }
 
+/** Waits for the hub's own spawn to finish: its own time, apart from the time hubtray takes to find the server. */
+async function hubStarted(user: string, server: string): Promise<void> {
+  await expect.poll(async () => (await hubServers(user))[server]?.ready ?? false, { timeout: 150_000, interval: 500 }).toBe(true);
+}
+
 /** GET with a cookie jar of one, following redirects by hand, as a browser would. */
 async function browse(url: string, cookies: Map<string, string>): Promise<number> {
   for (let hops = 0; ; hops++) {
@@ -161,19 +166,21 @@ describe('jupyterhub system', () => {
 
   it('leaves a named server stopped on the hub itself in place, though its system removes the ones hubtray stops', async () => {
     expect((await hub.api('POST', 'users/alice/servers/theirs')).status).toBe(202);
-    expect((await h.waitFor('uni-theirs', ['running'], 90_000)).status).toBe('running');
+    await hubStarted('alice', 'theirs');
+    expect((await h.waitFor('uni-theirs', ['running'], 60_000)).status).toBe('running');
     expect((await hub.api('DELETE', 'users/alice/servers/theirs')).status).toBeLessThan(300);
     const ended = await h.waitFor('uni-theirs', ['stopped', 'failed', 'lost'], 60_000);
     expect(ended.status).toBe('stopped');
     // hubtray's clean-up after the exit has run (the server is stopped in its list): the hub still has it, stopped.
     expect((await hubServers('alice')).theirs).toMatchObject({ ready: false, pending: null });
     await hub.api('DELETE', 'users/alice/servers/theirs', { remove: true });
-  }, 180_000);
+  }, 300_000);
 
   it('lists a server started on the hub itself, opens it and stops it', async () => {
     expect((await hub.api('POST', 'users/alice/servers/elsewhere', { profile: 'web' })).status).toBe(202);
+    await hubStarted('alice', 'elsewhere');
     // Found by discovery, once the hub has started it: seconds on a loaded machine.
-    const found = await h.waitFor('uni-elsewhere', ['running'], 90_000);
+    const found = await h.waitFor('uni-elsewhere', ['running'], 60_000);
     expect(found.url).toBe(`${hub.url}user/alice/elsewhere/`);
     expect(found.userOptions).toEqual({ profile: 'web' });
     const { url } = await h.hub.open({ name: 'uni-elsewhere' });
@@ -184,7 +191,7 @@ describe('jupyterhub system', () => {
     expect(await hubServers('alice')).not.toHaveProperty('elsewhere');
     // Listed once, under one name, though two systems share the hub.
     expect((await h.hub.listServers()).filter((s) => s.userOptions.profile === 'web').map((s) => s.name)).toEqual(['uni-elsewhere']);
-  }, 150_000);
+  }, 300_000);
 
   it('reports a token the hub refuses as a 403 and says what to do', async () => {
     await h.hub.start({ system: 'mallory', name: 'refused' });

@@ -112,6 +112,8 @@ test('a slow login over a slow link is never restarted, however many requests ar
     loggedIn = performance.now();
     return result.stdout;
   });
+  // Awaited below, after the requests: a failure meanwhile is reported there.
+  first.catch(() => undefined);
   // Requests every 250 ms until the login is through: each one asks the link for its connection (and opens no
   // channel, which over this link would only queue behind the others).
   const demands: Array<{ at: number; done: Promise<string> }> = [];

@@ -5,7 +5,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import { connectHop, type Hop, type HopOptions } from './connect-hop.js';
 import { forwardOut } from './forward-out.js';
 import { maxSessions, Slots } from './session-slots.js';
-import type { RemoteListener, SshConnection } from './ssh-connection.js';
+import type { ExitStatus, RemoteListener, SessionChannel, SshConnection } from './ssh-connection.js';
 import { ConnectionEnd } from './connection-end.js';
 import { SshError } from './ssh-error.js';
 import type { HostSettings } from './ssh-config.js';
@@ -105,10 +105,10 @@ export class Ssh2Connection implements SshConnection {
     return listenRemoteOverSsh2(this.client, this.label, remote, local, log);
   }
 
-  async openSession(command: string, signal: AbortSignal): Promise<ClientChannel> {
+  async openSession(command: string, signal: AbortSignal): Promise<SessionChannel> {
     for (;;) {
       const slot = await this.sessions.acquire(signal);
-      let channel: ClientChannel;
+      let channel: SessionChannel;
       try {
         channel = await this.exec(command);
       } catch (err) {
@@ -132,10 +132,10 @@ export class Ssh2Connection implements SshConnection {
     }
   }
 
-  private exec(command: string): Promise<ClientChannel> {
-    return new Promise<ClientChannel>((resolve, reject) => {
+  private exec(command: string): Promise<SessionChannel> {
+    return new Promise<SessionChannel>((resolve, reject) => {
       const opened = (err: Error | undefined, ch: ClientChannel) =>
-        err ? reject(new SshError('channel', `could not start a command on ${this.label}: ${err.message}`, { cause: err })) : resolve(ch);
+        err ? reject(new SshError('channel', `could not start a command on ${this.label}: ${err.message}`, { cause: err })) : resolve(keepingExitStatus(ch));
       try {
         this.client.exec(command, opened);
       } catch {
@@ -191,4 +191,17 @@ async function endHops(hops: Hop[], end = true): Promise<void> {
       return Promise.race([closed, given]).finally(() => clearTimeout(timer));
     }),
   );
+}
+
+/**
+ * ssh2 emits 'exit' while it parses the packets that arrived together, and the exec's answer, the command's exit
+ * status and its close can arrive in one read (a slow link, a loaded machine): before whoever awaits the channel
+ * listens. The status is kept from the moment the channel opens.
+ */
+function keepingExitStatus(channel: ClientChannel): SessionChannel {
+  let status: ExitStatus | undefined;
+  channel.once('exit', ((code: number | null, signal?: string) => {
+    status = { code: code ?? null, signal: signal ?? null };
+  }) as (code: number) => void);
+  return Object.assign(channel, { exitStatus: () => status });
 }

@@ -59,12 +59,8 @@ export async function runCommand(connection: SshConnection, command: string, std
   return new Promise((resolve, reject) => {
     const stdout = new CappedBuffer();
     const stderr = new CappedBuffer();
-    let exit: { code: number | null; signal: string | null } | undefined;
     channel.on('data', (chunk: Buffer) => stdout.push(chunk));
     channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    channel.on('exit', ((code: number | null, signalName?: string) => {
-      exit = { code: code ?? null, signal: signalName ?? null };
-    }) as (code: number) => void);
     channel.on('error', () => {
       // 'close' follows and decides the outcome.
     });
@@ -77,6 +73,7 @@ export async function runCommand(connection: SshConnection, command: string, std
     signal.addEventListener('abort', onAbort, { once: true });
     channel.on('close', () => {
       signal.removeEventListener('abort', onAbort);
+      const exit = channel.exitStatus();
       if (exit) {
         resolve({ code: exit.code, signal: exit.signal, stdout: stdout.text(), stderr: stderr.text() });
         return;

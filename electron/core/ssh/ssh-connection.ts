@@ -10,9 +10,17 @@ export interface Channel extends Duplex {
   close(): void;
 }
 
-/** A command's channel: its stdout is the stream, its stderr beside it; emits 'exit' (code, signal name) before 'close'. */
+/** How a command ended: its exit code, or the signal (SIGTERM…) that ended it. */
+export interface ExitStatus {
+  code: number | null;
+  signal: string | null;
+}
+
+/** A command's channel: its stdout is the stream, its stderr beside it. */
 export interface SessionChannel extends Channel {
   readonly stderr: Readable;
+  /** How the command ended, once the server has said (always before the channel closes); undefined until then. */
+  exitStatus(): ExitStatus | undefined;
 }
 
 /** A port the SSH server listens on for hubtray (ssh -R); each connection to it leads to a port here. */

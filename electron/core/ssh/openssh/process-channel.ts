@@ -1,15 +1,16 @@
 // A channel made by an OpenSSH mux client (`ssh -S socket … -- command` or `-W host:port`): its stdin and stdout
-// are the channel, its stderr beside it, and its exit is the command's ('exit' before 'close', as ssh2's channels).
+// are the channel, its stderr beside it, and its exit is the command's (known before 'close', as ssh2's channels).
 import type { ChildProcess } from 'node:child_process';
 import { Duplex, type Readable } from 'node:stream';
-import type { SessionChannel } from '../ssh-connection.js';
+import type { ExitStatus, SessionChannel } from '../ssh-connection.js';
 
 export class ProcessChannel extends Duplex implements SessionChannel {
   readonly stderr: Readable;
+  private status: ExitStatus | undefined;
 
   /**
    * `lost`, asked when the client exits with 255 (it could not run the command, or the master went away): true when
-   * the connection is gone, and then no 'exit' is emitted, as an ssh2 channel of a dropped connection emits none.
+   * the connection is gone, and then the command has no exit status, as on an ssh2 channel of a dropped connection.
    */
   constructor(
     private readonly child: ChildProcess,
@@ -29,12 +30,19 @@ export class ProcessChannel extends Duplex implements SessionChannel {
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
       void (code === 255 ? lost() : Promise.resolve(false)).then((gone) => {
         // OpenSSH's client exits with the command's status, or 255 when it could not run it.
-        if (!gone) this.emit('exit', code, signal ?? undefined);
+        if (!gone) {
+          this.status = { code, signal };
+          this.emit('exit', code, signal ?? undefined);
+        }
         if (this.readableEnded) this.destroy();
         else this.once('end', () => this.destroy());
       });
     });
     child.once('error', (err) => this.destroy(err));
+  }
+
+  exitStatus(): ExitStatus | undefined {
+    return this.status;
   }
 
   override _read(): void {
