@@ -18,6 +18,11 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
+    // Plain Node scripts that tests hand to other programs (a ProxyCommand): no build step between.
+    files: ['testkit/**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     // CommonJS on purpose: a script that must hook require() before ssh2 loads.
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
