@@ -81,13 +81,22 @@ export const TunnelHealth = z.object({
 export type TunnelHealth = z.infer<typeof TunnelHealth>;
 
 /** One more port of a running server's host, forwarded to `url` on 127.0.0.1 through the server's SSH connection. */
+/**
+ * How a server's further ports are reached: `ssh`, a local port through its SSH connection; `server-proxy`, a link
+ * through its jupyter-server-proxy, where no SSH leads to its host (a remote JupyterHub, an Outpost without ssh_node).
+ */
+export const ForwardsVia = z.enum(['ssh', 'server-proxy']);
+export type ForwardsVia = z.infer<typeof ForwardsVia>;
+
 export const ForwardInfo = z.object({
   name: ForwardName,
   remotePort: RemotePort,
   /** The local port, once opened; kept for the server's life (and across reconnects and hub restarts). */
   localPort: z.number().int().optional(),
-  /** http://127.0.0.1:PORT/ while the forward is open, else null. */
+  /** While open: http://127.0.0.1:PORT/ over SSH, or the server's /proxy/PORT/ through its jupyter-server-proxy; else null. */
   url: z.string().nullable(),
+  /** How it goes, once open (see ForwardsVia). */
+  via: ForwardsVia.optional(),
   /** `config`: the system's extra_forwards; `added`: asked for while the server runs (`hubtray forward`). */
   origin: z.enum(['config', 'added']),
   /** The connection's health as this forward sees it; `failed` with the cause when it could not be opened. */
@@ -113,6 +122,8 @@ export const ServerInfo = z.object({
   tunnel: TunnelHealth,
   /** Its further forwarded ports (extra_forwards, `hubtray forward`); absent when it has none. */
   forwards: z.array(ForwardInfo).optional(),
+  /** How more of its ports can be forwarded now; absent when none can (it is not running, or runs on this computer). */
+  forwardsVia: ForwardsVia.optional(),
   /**
    * Whether the server's own log can be read now: something was launched and has not been cleaned up. An ended
    * server's last log lines are in its reason, after its cause (see shared/reason.ts).

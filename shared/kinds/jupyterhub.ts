@@ -2,7 +2,7 @@
 // servers the user started there by other means, listed next to hubtray's own.
 import { z } from 'zod';
 import { defineKind } from './kind.js';
-import { CommonSettings, HookRef, HttpUrl, Seconds, SshHostSettings } from './settings.js';
+import { CommonSettings, ForwardSettings, HookRef, HttpUrl, Seconds, SshHostSettings } from './settings.js';
 import { strictSettings } from '../zod-words.js';
 
 /**
@@ -11,6 +11,8 @@ import { strictSettings } from '../zod-words.js';
  */
 export const JupyterHubSystem = strictSettings(CommonSettings.extend({
   kind: z.literal('jupyterhub'),
+  // Links through the server's jupyter-server-proxy (no SSH leads to a hub's servers): local_port does not apply.
+  ...ForwardSettings.shape,
   /** The hub's public URL: what the browser opens. */
   hub_url: HttpUrl,
   /** The hub's internal URL, when API calls go elsewhere than the browser. */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { FormSchema } from '../forms.js';
 import { defineKind } from './kind.js';
-import { CommonSettings, Host, HookRef, HttpUrl, hookable, isHookRef } from './settings.js';
+import { CommonSettings, ForwardSettings, Host, HookRef, HttpUrl, hookable, isHookRef } from './settings.js';
 import { strictSettings } from '../zod-words.js';
 
 const Port = z.number().int().min(1).max(65535);
@@ -66,6 +66,8 @@ const GroupOverride = z.object({ groups: z.array(z.string()), spawner_override: 
 
 export const outpostSettingsShape = {
   kind: z.literal('outpost'),
+  // Over ssh_node's connection when there is one, else links through the lab's jupyter-server-proxy.
+  ...ForwardSettings.shape,
   // --- talking to the Outpost ---
   /** The Outpost's services URL, e.g. https://outpost.example.org/services (a trailing / is dropped, as OutpostSpawner does). */
   request_url: hookable(HttpUrl),

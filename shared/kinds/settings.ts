@@ -99,13 +99,16 @@ export const SshHostSettings = z.object({
 });
 export type SshHostSettings = z.infer<typeof SshHostSettings>;
 
-/** One more port of a server's host, forwarded to 127.0.0.1 through the server's SSH connection (a dashboard beside Jupyter). */
+/**
+ * One more port of a server's host (a dashboard beside Jupyter): on 127.0.0.1 through the server's SSH connection, or a
+ * link through its jupyter-server-proxy where no SSH leads there (local_port then does not apply).
+ */
 export const ExtraForward = z
   .object({ name: ForwardName, remote_port: RemotePort, local_port: LocalPort.default(0) })
   .strict();
 export type ExtraForward = z.infer<typeof ExtraForward>;
 
-/** The settings of kinds whose servers are reached over SSH on their own host (ssh, slurm). */
+/** The settings of kinds whose servers have further ports to reach (all but local: those are on this computer). */
 export const ForwardSettings = z.object({
   extra_forwards: z
     .array(ExtraForward)

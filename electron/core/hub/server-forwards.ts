@@ -1,40 +1,34 @@
-// A running server's further forwarded ports (a Dask or TensorBoard dashboard beside Jupyter): each a local listener
-// on 127.0.0.1 through the same pooled SSH connection as the server's own tunnel, so each heals with it and keeps its
-// local port. A port picked free is kept for the server's life: the record carries it, and a restarted hub opens the
-// forward on it again. They open when the server's tunnel opens and close with it.
+// A running server's further forwarded ports (a Dask or TensorBoard dashboard beside Jupyter): over SSH, each a
+// local listener on 127.0.0.1 through the same pooled connection as the server's own tunnel, so each heals with it and
+// keeps its local port; where no SSH leads there, a link through the server's jupyter-server-proxy (see
+// forward-openers.ts). A port picked free is kept for the server's life: the record carries it, and a restarted hub
+// opens the forward on it again. They open when the way to the server does (its tunnel, or its first answer) and
+// close with it.
 import type { ForwardInfo, TunnelHealth } from '../../../shared/api.js';
 import { errorMessage } from '../../../shared/error-message.js';
 import { forwardClash } from '../../../shared/forwards.js';
 import { boundedText } from '../../../shared/text.js';
 import type { ServerRecord } from '../state/server-record.js';
-import type { LocalForward, SshPool } from '../ssh/ssh-pool.js';
-import type { SshTarget } from '../ssh/ssh-target.js';
+import type { ForwardOpener, OpenForward } from './forward-openers.js';
 
 export type ForwardWish = NonNullable<ServerRecord['forwards']>[number];
 
-/** Where the forwards lead: the host the server's tunnel goes to (a compute node), through its SSH target. */
-export interface ForwardPath {
-  via: SshTarget;
-  host: string;
-}
-
 interface Entry {
   wish: ForwardWish;
-  forward: LocalForward | null;
+  forward: OpenForward | null;
   /** Why it could not be opened, until it is. */
   error: string | null;
   unwatch: (() => void) | null;
 }
 
 export interface ServerForwardsDeps {
-  pool: SshPool;
   /** A forward's health or port changed: the server's info is to be announced. */
   changed: () => void;
 }
 
 export class ServerForwards {
   private entries: Entry[] = [];
-  private path: ForwardPath | null = null;
+  private opener: ForwardOpener | null = null;
 
   constructor(private readonly deps: ServerForwardsDeps) {}
 
@@ -53,16 +47,22 @@ export class ServerForwards {
       name: wish.name,
       remotePort: wish.remotePort,
       ...(wish.localPort ? { localPort: wish.localPort } : {}),
-      url: forward ? `http://127.0.0.1:${forward.localPort}/` : null,
+      url: forward ? forward.url : null,
+      ...(forward ? { via: forward.via } : {}),
       origin: wish.origin,
       health: forward ? forward.health() : health(error),
     }));
   }
 
-  /** The server's tunnel is open: every forward not yet open opens (one that cannot says why in its health). */
-  async open(path: ForwardPath): Promise<void> {
-    this.path = path;
-    await Promise.all(this.entries.filter((e) => !e.forward).map((e) => this.openEntry(e, path).catch(() => undefined)));
+  /** Whether the way to the server is open (see open). */
+  get isOpen(): boolean {
+    return this.opener !== null;
+  }
+
+  /** The way to the server is open: every forward not yet open opens (one that cannot says why in its health). */
+  async open(opener: ForwardOpener): Promise<void> {
+    this.opener = opener;
+    await Promise.all(this.entries.filter((e) => !e.forward).map((e) => this.openEntry(e, opener).catch(() => undefined)));
   }
 
   /**
@@ -74,9 +74,9 @@ export class ServerForwards {
     if (same && (!wish.localPort || wish.localPort === same.wish.localPort)) return;
     const clash = forwardClash([...this.entries.map((e) => e.wish), wish]);
     if (clash) throw new ForwardRefused(clash);
-    if (!this.path) throw new ForwardRefused('its tunnel is not open now; try again once it runs');
+    if (!this.opener) throw new ForwardRefused('the way to it is not open now; try again once it runs');
     const entry: Entry = { wish: { ...wish }, forward: null, error: null, unwatch: null };
-    await this.openEntry(entry, this.path).catch((error: unknown) => {
+    await this.openEntry(entry, this.opener).catch((error: unknown) => {
       throw new ForwardRefused(errorMessage(error));
     });
     // The tunnel closed while the forward opened (the server ended): it was closed at once, and is not kept.
@@ -95,38 +95,29 @@ export class ServerForwards {
 
   /** The tunnel closed (hubtray quits, or a start tries another port): the listeners go, the wishes stay. */
   async close(): Promise<void> {
-    this.path = null;
+    this.opener = null;
     await Promise.all(this.entries.map(closeEntry));
   }
 
-  private async openEntry(entry: Entry, path: ForwardPath): Promise<void> {
-    const { wish } = entry;
-    const remote = { host: path.host, port: wish.remotePort };
-    let forward: LocalForward;
+  private async openEntry(entry: Entry, opener: ForwardOpener): Promise<void> {
+    let forward: OpenForward;
     try {
-      forward = await this.deps.pool.forwardLocal(path.via, remote, wish.localPort ? { localPort: wish.localPort } : {});
+      forward = await opener.open(entry.wish);
     } catch (error) {
-      // A port hubtray picked may be taken meanwhile (after a hub restart): a new one beats no forward. One the user
-      // chose is theirs: it fails, saying why.
-      if (!wish.localPort || wish.chosen) return this.failed(entry, error);
-      forward = await this.deps.pool.forwardLocal(path.via, remote).catch((again: unknown) => this.failed(entry, again));
+      entry.error = boundedText(errorMessage(error), 500);
+      this.deps.changed();
+      throw error;
     }
     // Closed meanwhile (the server ended during the open): the listener goes at once.
-    if (this.path !== path) {
+    if (this.opener !== opener) {
       await forward.close();
       return;
     }
     entry.forward = forward;
     entry.error = null;
-    entry.wish.localPort = forward.localPort;
+    if (forward.localPort) entry.wish.localPort = forward.localPort;
     entry.unwatch = forward.onHealth(() => this.deps.changed());
     this.deps.changed();
-  }
-
-  private failed(entry: Entry, error: unknown): never {
-    entry.error = boundedText(errorMessage(error), 500);
-    this.deps.changed();
-    throw error;
   }
 }
 

@@ -2,7 +2,7 @@
 // cancel, and re-attach after a restart. Every status change goes through the table in server-lifecycle.ts, and is
 // persisted before it is announced, so a hub killed at any moment finds on disk what it needs to re-attach or clean
 // up. Nothing is deleted (token, tunnel, run folder) until the server is proven gone.
-import type { EventPayload, KernelActivity, ProgressEvent, ServerInfo, TunnelHealth } from '../../../shared/api.js';
+import type { EventPayload, ForwardsVia, KernelActivity, ProgressEvent, ServerInfo, TunnelHealth } from '../../../shared/api.js';
 import type { CommonSettings } from '../../../shared/config.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { secretKeys } from '../secrets/secret-store.js';
@@ -27,6 +27,7 @@ import { CullWatch } from '../culler/cull-watch.js';
 import { OwnTraffic } from '../culler/own-traffic.js';
 import { extraForwardsOf } from '../../../shared/kinds/settings.js';
 import { ForwardRefused, ServerForwards, type ForwardWish } from './server-forwards.js';
+import { serverProxyLinks, sshForwards } from './forward-openers.js';
 
 export interface RuntimeDeps {
   store: StateStore;
@@ -108,7 +109,7 @@ export class ServerRuntime {
       changed: () => deps.changed(this.info()),
       background: deps.background,
     }, record.keptRunningAt ? new Date(record.keptRunningAt) : null);
-    this.forwards = new ServerForwards({ pool: deps.pool, changed: () => deps.changed(this.info()) });
+    this.forwards = new ServerForwards({ changed: () => deps.changed(this.info()) });
     this.forwards.load(record.forwards ?? this.configForwards());
   }
 
@@ -142,6 +143,7 @@ export class ServerRuntime {
       reason: this.unsaved ? [r.reason, this.unsaved].filter(Boolean).join('\n') : r.reason,
       tunnel: this.tunnelHealth(),
       ...(this.forwards.wishes().length > 0 ? { forwards: this.forwards.infos() } : {}),
+      ...this.forwardsViaInfo(),
       logAvailable: this.active && this.spawner.endpoint() !== null,
       ...this.walltimeLeft(),
       ...(this.culler?.secondsLeft() !== undefined ? { cullInSeconds: this.culler.secondsLeft() } : {}),
@@ -254,6 +256,8 @@ export class ServerRuntime {
       this.starting = null;
       const ready: ProgressEvent = { progress: 100, message: `Server ready at ${this.baseUrl() as string}`, ready: true };
       this.note(this.spawner.readyEvent ? await this.spawner.readyEvent(ready) : ready);
+      // Before it is announced running: a face that sees it running sees its forwards too.
+      await this.openLinks();
       await this.move('ready', { readyAt: new Date().toISOString() });
       this.walltime.watch(this.spawner.endsAt?.());
       this.culler?.watch();
@@ -399,13 +403,46 @@ export class ServerRuntime {
       this.deps.changed(this.info());
     });
     await this.update({ tunnel: { localPort: this.forward.localPort } });
-    await this.forwards.open({ via: endpoint.via, host: endpoint.host });
+    await this.forwards.open(sshForwards(this.deps.pool, endpoint.via, endpoint.host));
     await this.update({ forwards: this.forwards.wishes() });
+  }
+
+  /**
+   * A server no SSH leads to, once it answers: its forwards open as links through its jupyter-server-proxy (one
+   * question of the server, whether it has it, per run of the hub).
+   */
+  private async openLinks(): Promise<void> {
+    const base = this.baseUrl();
+    if (this.forwardsWay() !== 'server-proxy' || this.forwards.isOpen || !base || !this.token) return;
+    const links = serverProxyLinks(base, this.token);
+    // Its question goes through the hub's proxy, which counts it as the user's activity: the culler knows it as ours.
+    await this.ownTraffic.around(() => this.forwards.open(links));
+    await this.update({ forwards: this.forwards.wishes() });
+  }
+
+  private forwardsViaInfo(): { forwardsVia?: ForwardsVia } {
+    const via = this.forwardsVia();
+    return via ? { forwardsVia: via } : {};
+  }
+
+  /** How more of its ports can be forwarded now (see ServerInfo.forwardsVia). */
+  private forwardsVia(): ForwardsVia | null {
+    return this.record.status === 'running' ? this.forwardsWay() : null;
+  }
+
+  /** How its ports are reached, wherever it is (null: a server on this computer, or none launched). */
+  private forwardsWay(): ForwardsVia | null {
+    if (!this.endpoint) return null;
+    if (this.endpoint.via) return 'ssh';
+    return this.record.kind === 'jupyterhub' || this.record.kind === 'outpost' ? 'server-proxy' : null;
   }
 
   /** One more port of the server's host through its tunnel, for the server's life (see ServerForwards.add). */
   async addForward(wish: ForwardWish): Promise<void> {
     this.assertForwardable();
+    if (wish.localPort && this.forwardsVia() === 'server-proxy') {
+      throw new ForwardRefused(`${this.name} is reached through its jupyter-server-proxy, whose links have no local port; leave out the local port`);
+    }
     await this.forwards.add(wish);
     await this.update({ forwards: this.forwards.wishes() });
   }
@@ -427,8 +464,8 @@ export class ServerRuntime {
 
   private assertForwardable(): void {
     if (this.record.status !== 'running') throw new ForwardRefused(`${this.name} is ${this.record.status}; only a running server's ports can be forwarded`);
-    if (!this.endpoint?.via || (this.record.kind !== 'ssh' && this.record.kind !== 'slurm')) {
-      throw new ForwardRefused(`${this.name} is a ${this.record.kind} server, not one reached over SSH on its own host: hubtray has no connection there to forward its ports through`);
+    if (!this.forwardsVia()) {
+      throw new ForwardRefused(`${this.name} runs on this computer: its ports are on 127.0.0.1 already, with nothing to forward them through`);
     }
   }
 
@@ -574,6 +611,7 @@ export class ServerRuntime {
     const answers = verdict.answers === null ? this.answeredHttp : verdict.answers || (this.baseUrl() !== null && (await this.ownTraffic.around(() => answersHttp(this.baseUrl() as string, token))));
     this.pollsSinceHttp = verdict.answers === null ? this.pollsSinceHttp + 1 : 0;
     this.answeredHttp = answers;
+    if (answers) await this.openLinks();
     await this.move('ready', {
       reason: answers ? null : 'the process runs but does not answer HTTP through the tunnel',
       readyAt: this.record.readyAt ?? new Date().toISOString(),

@@ -1,7 +1,8 @@
 // A server's Ports: its further forwarded ports (extra_forwards, and those added here or by `hubtray forward`), each
 // with its local link and health and a Close button; the ports its own processes listen on, each to forward with a
 // click; and a small form to forward any port of the server's host.
-// Offered for the kinds reached over SSH on their own host (ssh, slurm) while the server runs.
+// Offered while the server runs and its ports can be reached (ServerInfo.forwardsVia): over SSH, or, where no SSH
+// leads to the server, as links through its jupyter-server-proxy (no local port then, and no port discovery).
 import { useState, type FormEvent } from 'react';
 import type { ServerInfo } from '../../../shared/api.js';
 import { errorMessage } from '../bridge/errors.js';
@@ -12,14 +13,17 @@ import './server-ports.css';
 
 export function ServerPorts({ server }: { server: ServerInfo }) {
   const forwards = server.forwards ?? [];
-  const forwardable = server.status === 'running' && (server.kind === 'ssh' || server.kind === 'slurm');
-  if (!forwardable && forwards.length === 0) return null;
+  const via = server.forwardsVia;
+  if (!via && forwards.length === 0) return null;
+  // The host's process tree is read over SSH, on the kinds that start the server there themselves.
+  const discoverable = via === 'ssh' && (server.kind === 'ssh' || server.kind === 'slurm');
   return (
     <section className="ports" aria-labelledby="ports-title">
       <h3 id="ports-title">Ports</h3>
+      {via === 'server-proxy' ? <p className="meta">No SSH leads to this server: its ports open as links through its jupyter-server-proxy.</p> : null}
       {forwards.length > 0 ? <PortList server={server} /> : <p className="meta">No further ports forwarded.</p>}
-      {forwardable ? <ListeningPorts server={server} /> : null}
-      {forwardable ? <ForwardForm name={server.name} /> : null}
+      {discoverable ? <ListeningPorts server={server} /> : null}
+      {via ? <ForwardForm name={server.name} withLocalPort={via === 'ssh'} /> : null}
     </section>
   );
 }
@@ -45,7 +49,7 @@ function PortList({ server }: { server: ServerInfo }) {
               {f.url}
             </a>
           ) : null}{' '}
-          <span className={`tunnel tunnel-${f.health.state}`}>{healthText('forward', f.health, 'not open')}</span>{' '}
+          <span className={`tunnel tunnel-${f.health.state}`}>{f.via === 'server-proxy' ? 'link through jupyter-server-proxy' : healthText('forward', f.health, 'not open')}</span>{' '}
           <button type="button" disabled={access.blocked || closing !== null} title={access.title()} aria-label={`Close forward ${f.name}`} onClick={() => close(f.name)}>
             Close
           </button>
@@ -97,7 +101,7 @@ function ListeningPorts({ server }: { server: ServerInfo }) {
   );
 }
 
-function ForwardForm({ name }: { name: string }) {
+function ForwardForm({ name, withLocalPort }: { name: string; withLocalPort: boolean }) {
   const { bridge } = useHub();
   const access = useHubAccess();
   const [remote, setRemote] = useState('');
@@ -124,9 +128,11 @@ function ForwardForm({ name }: { name: string }) {
       <label>
         Remote port <input type="number" min={1} max={65535} required value={remote} onChange={(e) => setRemote(e.target.value)} />
       </label>
-      <label>
-        Local port <input type="number" min={0} max={65535} placeholder="any free" value={local} onChange={(e) => setLocal(e.target.value)} />
-      </label>
+      {withLocalPort ? (
+        <label>
+          Local port <input type="number" min={0} max={65535} placeholder="any free" value={local} onChange={(e) => setLocal(e.target.value)} />
+        </label>
+      ) : null}
       <label>
         Name <input type="text" placeholder="port-REMOTE" value={label} onChange={(e) => setLabel(e.target.value)} />
       </label>

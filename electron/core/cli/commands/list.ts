@@ -32,7 +32,7 @@ export function listing(servers: ServerInfo[], all: boolean, now = Date.now()): 
 
 /** The servers' further forwarded ports, in a table of their own under the servers', URLs last and whole as there. */
 function forwards(servers: ServerInfo[]): string {
-  const rows = servers.flatMap((s) => (s.forwards ?? []).map((f) => [s.name, f.name, String(f.remotePort), tunnel(f.health), f.url ?? '-']));
+  const rows = servers.flatMap((s) => (s.forwards ?? []).map((f) => [s.name, f.name, String(f.remotePort), f.via === 'server-proxy' ? 'link (jupyter-server-proxy)' : tunnel(f.health), f.url ?? '-']));
   return rows.length === 0 ? '' : `\n${table(['SERVER', 'FORWARD', 'REMOTE PORT', 'HEALTH', 'URL'], rows)}\n`;
 }
 
