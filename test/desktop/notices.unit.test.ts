@@ -111,4 +111,29 @@ describe('desktop notices', () => {
     expect(h.timers.size).toBe(0);
     expect(h.notices).toEqual([]);
   });
+
+  it("tell once when one of a server's forwards fails on its own, with its cause; not when the whole tunnel is down", () => {
+    const h = harness();
+    const dask = { name: 'dask', remotePort: 8787, url: null, origin: 'config' as const };
+    const busy = { ...dask, health: { state: 'failed' as const, lastError: 'local port 8787 on 127.0.0.1 is already in use; stop whatever listens there or choose another port' } };
+    h.send(server('starting', { forwards: [{ ...dask, health: { state: 'none' } }] }));
+    h.send(server('running', { forwards: [busy] }));
+    h.send(server('running', { forwards: [busy] }));
+    expect(h.notices.filter((n) => n.title.includes('forward'))).toEqual([{ title: 'lab: forward dask failed', body: busy.health.lastError, click: page }]);
+    // Working again, then failing again: told again.
+    h.send(server('running', { forwards: [{ ...dask, url: 'http://127.0.0.1:9/', health: { state: 'connected', localPort: 9 } }] }));
+    h.send(server('running', { forwards: [busy] }));
+    expect(h.notices.filter((n) => n.title.includes('forward'))).toHaveLength(2);
+    // The tunnel down takes its forwards with it: the tunnel notice tells that, not one notice per forward.
+    const other = (extra: Partial<ServerInfo>) => server('running', { name: 'other', ...extra });
+    h.send(other({}));
+    h.send(other({ tunnel: { state: 'failed', lastError: 'gone' }, forwards: [{ ...dask, health: { state: 'failed', lastError: 'gone' } }] }));
+    expect(h.notices.filter((n) => n.title.startsWith('other'))).toEqual([]);
+  });
+
+  it('say nothing of forwards that had already failed when the server is first seen', () => {
+    const h = harness();
+    h.send(server('running', { forwards: [{ name: 'dask', remotePort: 8787, url: null, origin: 'config', health: { state: 'failed', lastError: 'old news' } }] }));
+    expect(h.notices).toEqual([]);
+  });
 });

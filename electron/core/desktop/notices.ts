@@ -1,6 +1,7 @@
 // Which Hub events deserve a desktop notification, and where a click on one leads: a server became ready (a click
-// opens it), failed, lost, or stopped by itself; its walltime is about to end; the idle culler is about to stop it; its tunnel has been down for longer
-// than a blip (30 s), and came back (a click shows the server's page in hubtray's window). A pure function of the
+// opens it), failed, lost, or stopped by itself; its walltime is about to end; the idle culler is about to stop it;
+// its tunnel has been down for longer than a blip (30 s), and came back; one of its further forwards could not be
+// opened (a click shows the server's page in hubtray's window). A pure function of the
 // events and a clock, so it is tested without Electron; the shell only shows what it returns.
 import type { HubEvent, ServerInfo } from '../../../shared/api.js';
 import { foldText, noticeBody } from './notice-text.js';
@@ -26,6 +27,8 @@ interface Watch {
   server: ServerInfo;
   tunnelTimer?: unknown;
   tunnelReported?: boolean;
+  /** Its forwards that have failed, by name: each failure is told once, until it works again. */
+  failedForwards: Set<string>;
 }
 
 const page = (name: string): NoticeClick => ({ action: 'show-server-page', name });
@@ -53,6 +56,19 @@ export function createNotices(options: NoticesOptions): (event: HubEvent) => voi
       if (watch.tunnelReported && server.status === 'running') notify({ title: `${server.name}: tunnel back`, body: 'The server can be reached again.', click: page(server.name) });
       watch.tunnelReported = false;
     }
+  };
+
+  // A forward fails on its own (its local port taken, no jupyter-server-proxy on the server) while the server runs
+  // on; one that fails because the whole tunnel is down is the tunnel notice's to tell.
+  const forwards = (server: ServerInfo, watch: Watch, tell: boolean) => {
+    const failed = (server.forwards ?? []).filter((f) => f.health.state === 'failed');
+    const tunnelDown = server.tunnel.state === 'reconnecting' || server.tunnel.state === 'failed';
+    for (const f of tell && !tunnelDown ? failed : []) {
+      if (watch.failedForwards.has(f.name)) continue;
+      const why = f.health.lastError ?? `port ${f.remotePort} could not be forwarded`;
+      notify({ title: `${server.name}: forward ${f.name} failed`, body: noticeBody(why), click: page(server.name) });
+    }
+    watch.failedForwards = new Set(failed.map((f) => f.name));
   };
 
   const changed = (before: ServerInfo['status'], server: ServerInfo) => {
@@ -85,14 +101,16 @@ export function createNotices(options: NoticesOptions): (event: HubEvent) => voi
     const watch = watches.get(server.name);
     // The first sight of a server (at start-up, or a new start) is no news.
     if (!watch) {
-      const fresh: Watch = { server };
+      const fresh: Watch = { server, failedForwards: new Set() };
       watches.set(server.name, fresh);
       tunnel(server, fresh);
+      forwards(server, fresh, false);
       return;
     }
     const before = watch.server.status;
     watch.server = server;
     if (before !== server.status) changed(before, server);
     tunnel(server, watch);
+    forwards(server, watch, true);
   };
 }
