@@ -40,6 +40,12 @@ describe('slurm adapter', () => {
     expect(slurm.queryScript(['env', 'SLURM_CONF=/x'], ['1', '2_3'])).toMatch(/^'env' 'SLURM_CONF=\/x' 'squeue' .*'--jobs=1,2_3'/);
     expect(() => slurm.queryScript([], ['1; rm -rf ~'])).toThrow(/not a batch job id/);
     expect(() => slurm.cancelScript([], ['$(id)'])).toThrow(/not a batch job id/);
+    expect(() => slurm.onJobNodeScript([], '7 --uid=0', 'true')).toThrow(/not a batch job id/);
+  });
+
+  it("runs a script on a job's node as a step that overlaps the job, the script on its stdin, after exec_prefix", () => {
+    const script = slurm.onJobNodeScript(['env', 'SLURM_CONF=/x'], '42', "echo 'hi'\n");
+    expect(script).toBe(`printf '%s' 'echo '\\''hi'\\''\n' | 'env' 'SLURM_CONF=/x' 'srun' '--jobid=42' '--overlap' '--nodes=1' '--ntasks=1' '--quiet' 'sh' '-s'\n`);
   });
 
   it('reads sbatch --parsable, and says why sbatch refused', () => {

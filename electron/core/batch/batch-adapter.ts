@@ -83,6 +83,11 @@ export interface BatchAdapter {
   /** Throws unless the jobs are cancelled or already gone. */
   parseCancel(result: ShellResult): void;
   partitionsScript(prefix: string[]): string;
+  /**
+   * Runs `script` (sh) on a running job's first node, inside its allocation and beside its own processes, where they
+   * can be read (`srun --overlap` for Slurm). The script's output is the result's.
+   */
+  onJobNodeScript(prefix: string[], jobId: string, script: string): string;
   parsePartitions(result: ShellResult): Partition[];
 }
 

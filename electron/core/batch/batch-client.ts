@@ -56,6 +56,11 @@ export class BatchClient implements RoundSource<JobStatus> {
     return parseLogRange(result.stdout, result.stderr);
   }
 
+  /** Runs `script` on the running job's node (see BatchAdapter.onJobNodeScript). */
+  onJobNode(jobId: string, script: string, timeoutMs: number): Promise<ShellResult> {
+    return this.run(this.adapter.onJobNodeScript(this.prefix, jobId, script), { timeoutMs });
+  }
+
   async removeFiles(runId: string): Promise<void> {
     await this.run(removeScript(runId));
   }

@@ -16,6 +16,8 @@ import { renderJobScript } from './job-script.js';
 import type { Observation, RoundPoller } from '../spawner/round-poller.js';
 import { describeEnd, exitStatus, queuedMessage } from './job-messages.js';
 import { errorMessage } from '../../../shared/error-message.js';
+import { boundedText } from '../../../shared/text.js';
+import { listeningPortsScript, parseListeningPorts } from '../shell-spawner/listening-ports-script.js';
 
 export type BatchSettings = Pick<
   SlurmSystemConfig,
@@ -49,6 +51,8 @@ interface Job {
 }
 
 const LOG_BYTES = 64 * 1024;
+/** A step of the job starts within seconds on a node that runs it; beyond this the look is given up. */
+const NODE_SCRIPT_TIMEOUT_MS = 30_000;
 const TAIL_LINES = 15;
 // Slurm's KillWait is 30 s by default: a job that ignores SIGTERM is killed by then, and its node cleans up after.
 const STOP_WAIT_MS = 90_000;
@@ -142,6 +146,21 @@ export class BatchSpawner extends SpawnerBase {
     const job = this.job;
     if (!job?.node || !job.port) return null;
     return { host: this.settings.ssh_node_mapping[job.node] ?? job.node, port: job.port, via: this.parts.via };
+  }
+
+  /**
+   * The ports the job's server and its descendants listen on, on its node (a dashboard a notebook started), its own
+   * port left out: read beside the job's processes, in a step of the job itself.
+   */
+  async listeningPorts(): Promise<number[]> {
+    const job = this.job;
+    if (!job?.port) return [];
+    const result = await this.parts.client.onJobNode(job.id, listeningPortsScript({ port: job.port }), NODE_SCRIPT_TIMEOUT_MS);
+    if (result.code !== 0) {
+      const said = result.stderr.trim().split('\n').at(-1) || `exit status ${result.code}`;
+      throw new SpawnError(`could not look at batch job ${job.id}'s node: ${boundedText(said, 300)}`);
+    }
+    return parseListeningPorts(result.stdout).filter((port) => port !== job.port);
   }
 
   /** Null until the job has ended; then its exit status, and exitReason() says how it ended. */

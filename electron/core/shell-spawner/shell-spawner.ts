@@ -139,15 +139,15 @@ export class ShellSpawner extends SpawnerBase {
     return this.host.username();
   }
 
-  /** `jupyter lab` exits at once when JupyterLab is not installed, with its usage and the reason last: said first. */
   /** The ports the server's process tree listens on (its kernels, a dashboard it started), its own port left out. */
   async listeningPorts(): Promise<number[]> {
     const pid = this.ref?.pid;
     if (!pid) return [];
-    const result = await this.host.run(listeningPortsScript(pid));
+    const result = await this.host.run(listeningPortsScript({ pid }));
     return parseListeningPorts(result.stdout).filter((port) => port !== this.port);
   }
 
+  /** `jupyter lab` exits at once when JupyterLab is not installed, with its usage and the reason last: said first. */
   async explainEarlyExit(log: string): Promise<string | null> {
     const sub = /^Jupyter command `(jupyter-[\w.-]+)` not found\.?$/m.exec(log)?.[1];
     return sub ? this.missing(spokenCommand(sub), '') : null;

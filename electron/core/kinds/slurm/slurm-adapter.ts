@@ -116,6 +116,14 @@ export const slurm: BatchAdapter = {
   partitionsScript(prefix) {
     return `${command(prefix, ['sinfo', '--noheader', '--format=%P|%a|%c'])}\n`;
   },
+  onJobNodeScript(prefix, jobId, script) {
+    checkJobIds([jobId]);
+    // A step of its own that shares the job's CPUs and memory (--overlap, Slurm 20.11 and later), on one node: it
+    // costs the job nothing, and sees the job's processes there. The script goes on the step's stdin.
+    const step = command(prefix, ['srun', `--jobid=${jobId}`, '--overlap', '--nodes=1', '--ntasks=1', '--quiet', 'sh', '-s']);
+    return `printf '%s' ${q(script)} | ${step}\n`;
+  },
+
 
   parsePartitions(result: ShellResult): Partition[] {
     if (result.code !== 0) throw new SpawnError(`sinfo failed: ${result.stderr.trim() || `exit status ${result.code}`}`);
