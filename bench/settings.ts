@@ -21,8 +21,8 @@ export const settings = {
   concurrentBytes: 1 * MiB,
   concurrentReps: quick ? 1 : 3,
   hosts: 5,
-  forwardsPerHost: 10,
-  idleSeconds: quick ? 3 : 10,
+  forwardsPerHost: Number(process.env.BENCH_FORWARDS_PER_HOST ?? 10),
+  idleSeconds: Number(process.env.BENCH_FLEET_IDLE_SECONDS ?? (quick ? 3 : 10)),
   keepaliveInterval: 5,
   keepaliveCountMax: 3,
   /** Benchmark 1c's link: a wired campus or data-centre path between a laptop and a cluster. */
