@@ -69,6 +69,16 @@ describe('tray menu', () => {
     expect(a.openLink).toHaveBeenCalledWith('http://127.0.0.1:40123/');
   });
 
+  it("offers a link through a server's jupyter-server-proxy by its name and the way it goes, and opens the link", () => {
+    const a = actions();
+    const link = 'https://hub.example.org/user/ada/proxy/8787/';
+    const forwards = [{ name: 'dask', remotePort: 8787, url: link, via: 'server-proxy' as const, origin: 'config' as const, health: { state: 'connected' as const } }];
+    const [dash] = trayMenu([server('dash', 'running', { kind: 'jupyterhub', forwards })], systems, a, { startAtLogin: false });
+    expect(dash?.submenu?.map((i) => i.label)).toEqual(['Open in browser', 'Open dask (through jupyter-server-proxy)', 'Stop']);
+    dash!.submenu![1]!.click!();
+    expect(a.openLink).toHaveBeenCalledWith(link);
+  });
+
   it('offers start at login as a checkbox that toggles the current setting', () => {
     const a = actions();
     const off = trayMenu([], systems, a, { startAtLogin: false }).find((i) => i.label === 'Start hubtray at login')!;

@@ -2,11 +2,11 @@
 // Open, their forwarded ports and Stop, starting ones with Cancel, failed ones with "Show why" and "Dismiss", Start, the window, login,
 // quit), the icon's state and the tooltip that says what runs. The shell turns the items into an Electron Menu; their
 // shapes are a subset of Electron's MenuItemConstructorOptions.
-import type { ServerInfo, SystemInfo } from '../../../shared/api.js';
+import type { ForwardInfo, ServerInfo, SystemInfo } from '../../../shared/api.js';
 
 export interface TrayActions {
   open(name: string): void;
-  /** Opens one of a server's forwarded ports (http://127.0.0.1:PORT/) in the browser. */
+  /** Opens one of a server's forwarded ports (http://127.0.0.1:PORT/, or its jupyter-server-proxy link) in the browser. */
   openLink(url: string): void;
   stop(name: string): void;
   /** "Keep running" when the idle culler has warned that it stops the server. */
@@ -65,9 +65,10 @@ function cullCountdown(server: ServerInfo): string {
   return ` (idle: stops in ${left < 120 ? `${left} s` : `${Math.round(left / 60)} min`})`;
 }
 
-/** "Open dask (127.0.0.1:40123)" for each of the server's forwards that is open. */
+/** "Open dask (127.0.0.1:40123)", or "Open dask (through jupyter-server-proxy)", for each open forward of the server. */
 function forwardItems(server: ServerInfo, actions: TrayActions): TrayMenuItem[] {
-  return (server.forwards ?? []).flatMap((f) => (f.url ? [{ label: `Open ${f.name} (127.0.0.1:${f.localPort ?? '?'})`, click: () => actions.openLink(f.url as string) }] : []));
+  const where = (f: ForwardInfo) => (f.via === 'server-proxy' ? 'through jupyter-server-proxy' : `127.0.0.1:${f.localPort ?? '?'}`);
+  return (server.forwards ?? []).flatMap((f) => (f.url ? [{ label: `Open ${f.name} (${where(f)})`, click: () => actions.openLink(f.url as string) }] : []));
 }
 
 export function trayMenu(servers: ServerInfo[], systems: SystemInfo[], actions: TrayActions, options: TrayOptions): TrayMenuItem[] {
