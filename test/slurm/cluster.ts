@@ -42,13 +42,17 @@ export async function startLoginNode(options: SlurmOptions = {}): Promise<LoginN
   };
 }
 
-/** The PIDs of a job's processes whose command line contains `needle`, found by SLURM_JOB_ID in their environment. */
-export async function jobProcesses(jobId: string, needle: string): Promise<number[]> {
+/**
+ * The PIDs of a job's processes whose command line contains `needle`, found by SLURM_JOB_ID and the cluster's
+ * SLURM_CONF in their environment: the test files' clusters run at once and number their jobs alike.
+ */
+export async function jobProcesses(cluster: Pick<SlurmCluster, 'execPrefix'>, jobId: string, needle: string): Promise<number[]> {
+  const conf = cluster.execPrefix.find((word) => word.startsWith('SLURM_CONF='));
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
-    if (!environ.split('\0').includes(`SLURM_JOB_ID=${jobId}`)) continue;
+    const environ = (await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '')).split('\0');
+    if (!environ.includes(`SLURM_JOB_ID=${jobId}`) || !environ.includes(conf ?? '')) continue;
     const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
     if (cmdline.includes(needle)) pids.push(Number(entry));
   }

@@ -37,5 +37,5 @@ it('scancels an idle batch job, and says why', { timeout: 180_000 }, async () =>
   const stopped = await h.waitFor('forgotten', ['stopped', 'failed'], 60_000);
   expect(stopped.reason).toBe('stopped after 8 s idle (cull_idle_timeout)');
   expect((await node.slurm.jobs()).find((j) => j.id === jobId)?.state).toBe('CANCELLED');
-  expect(await jobProcesses(jobId, 'jupyter')).toEqual([]);
+  expect(await jobProcesses(node.slurm, jobId, 'jupyter')).toEqual([]);
 });

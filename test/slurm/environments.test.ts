@@ -45,6 +45,6 @@ it('runs the job’s server with the chosen environment’s python', { timeout: 
   const running = await h.waitFor('in-venv', ['running', 'failed'], 120_000);
   expect(running.reason).toBeNull();
   const jobId = h.savedState('in-venv').job_id as string;
-  expect(await jobProcesses(jobId, `${withServer}/bin/python\0-m\0jupyter_server`)).toHaveLength(1);
+  expect(await jobProcesses(node.slurm, jobId, `${withServer}/bin/python\0-m\0jupyter_server`)).toHaveLength(1);
   await h.hub.stop({ name: 'in-venv', now: true });
 });

@@ -80,9 +80,9 @@ describe('slurm system', () => {
     // `scontrol show job`, not in the batch shell's environment; only the server's own environment has it.
     expect(await filesContaining(node.slurm.dir, token)).toEqual([]);
     expect(await node.slurm.command('scontrol', ['show', 'job', '-dd', jobId])).not.toContain(token);
-    const [batchShell] = await jobProcesses(jobId, 'slurm_script');
+    const [batchShell] = await jobProcesses(node.slurm, jobId, 'slurm_script');
     expect(readFileSync(`/proc/${batchShell}/environ`, 'utf8')).not.toContain(token);
-    const [server] = await jobProcesses(jobId, '/usr/bin/jupyter');
+    const [server] = await jobProcesses(node.slurm, jobId, '/usr/bin/jupyter');
     expect(readFileSync(`/proc/${server}/environ`, 'utf8').split('\0')).toContain(`JUPYTER_TOKEN=${token}`);
     // Nor did hubtray write it anywhere: it is in the keychain.
     expect(await filesContaining(h.home, token)).toEqual([]);
@@ -92,7 +92,7 @@ describe('slurm system', () => {
     expect(stopped.status).toBe('stopped');
     // Stop waited until the job had left its node, and cleaned up after it.
     expect((await node.slurm.jobs()).find((j) => j.id === jobId)?.state).toBe('CANCELLED');
-    expect(await jobProcesses(jobId, 'jupyter')).toEqual([]);
+    expect(await jobProcesses(node.slurm, jobId, 'jupyter')).toEqual([]);
     expect(existsSync(connection)).toBe(false);
   });
 
@@ -146,7 +146,7 @@ describe('slurm system', () => {
     const { url } = await h.hub.open({ name: 'hostile' });
     const contents = await request(new URL('api/contents', running.url!), { headers: { authorization: `token ${new URL(url).searchParams.get('token')}` } });
     expect(((await contents.body.json()) as { content: { name: string }[] }).content.map((c) => c.name)).toEqual(['here.txt']);
-    const [server] = await jobProcesses(jobId, '/usr/bin/jupyter');
+    const [server] = await jobProcesses(node.slurm, jobId, '/usr/bin/jupyter');
     expect(readFileSync(`/proc/${server}/environ`, 'utf8').split('\0')).toContain(`HT_HOSTILE=$(touch ${scratch}/pwned)'"\`touch ${scratch}/pwned\``);
     await h.hub.stop({ name: 'hostile' });
     for (const where of [scratch, dir, '/root']) expect(existsSync(join(where, 'pwned'))).toBe(false);
