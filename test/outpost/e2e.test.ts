@@ -2,7 +2,8 @@
 // the SSH node (a real sshd), the lab calling hubtray's personal hub back through an SSH remote forward on that node,
 // and Debian's Chromium opening the server: it lands in the Jupyter page, logged in through the personal hub's OAuth
 // round trip, with no password page on the way. A lab with certs (internal SSL, which only talks to clients holding a
-// certificate its CA signed) opens the same way, through hubtray's TLS relay.
+// certificate its CA signed) opens the same way, through hubtray's TLS relay. A further port of the lab's host
+// (extra_forwards) goes through the ssh_node connection too.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -11,6 +12,7 @@ import { makeHome, openHub, removeHome, type HubHarness } from '../fixtures/hub-
 import { startOutpostStandIn, STAND_IN_HUB, STAND_IN_PASSWORD, type StandInOutpost } from '../fixtures/outpost-stand-in.js';
 import { startSshd, writeClientConfig, type ClientConfig, type Sshd } from '../../testkit/sshd.js';
 import { launchChromium, screenshot } from '../renderer/browser.js';
+import { fetchMarker, startRemoteListener, type RemoteListener } from '../fixtures/remote-listener.js';
 import { makeTestCa, type TestCa } from './test-ca.js';
 
 let outpost: StandInOutpost;
@@ -19,9 +21,10 @@ let client: ClientConfig;
 let h: HubHarness;
 let browser: Browser;
 let ca: TestCa;
+let dashboard: RemoteListener;
 
 beforeAll(async () => {
-  [outpost, sshd, browser] = await Promise.all([startOutpostStandIn(), startSshd({ logLevel: 'DEBUG1' }), launchChromium()]);
+  [outpost, sshd, browser, dashboard] = await Promise.all([startOutpostStandIn(), startSshd({ logLevel: 'DEBUG1' }), launchChromium(), startRemoteListener('dashboard beside the lab')]);
   client = await writeClientConfig([{ alias: 'outpost-node', sshd }]);
   process.env.HUBTRAY_SSH_CONFIG = client.configPath;
   ca = await makeTestCa('e2e');
@@ -36,6 +39,8 @@ beforeAll(async () => {
     // Bookworm has no JupyterLab; the classic notebook serves the page a person lands on. It travels in the
     // environment, which keeps JUPYTERHUB_* variables.
     environment: { JUPYTERHUB_SINGLEUSER_APP: 'notebook.notebookapp.NotebookApp' },
+    // With ssh_node, a further port of the lab's host goes through the same SSH connection as the lab's tunnel.
+    extra_forwards: [{ name: 'dash', remote_port: dashboard.port }],
   };
   h = await openHub(makeHome({ systems: { cluster, internal: { ...cluster, certs: { keyfile: lab.keyFile, certfile: lab.certFile, cafile: ca.caFile } } } }));
   await h.hub.setSecret({ key: `outpost-credentials/${outpost.requestUrl}`, value: JSON.stringify({ username: STAND_IN_HUB, password: STAND_IN_PASSWORD }) });
@@ -45,7 +50,7 @@ afterAll(async () => {
   await browser?.close();
   await h?.close();
   if (h) removeHome(h.home);
-  await Promise.all([outpost?.stop(), sshd?.stop(), client?.cleanup(), ca?.cleanup()]);
+  await Promise.all([outpost?.stop(), sshd?.stop(), client?.cleanup(), ca?.cleanup(), dashboard?.stop()]);
   delete process.env.HUBTRAY_SSH_CONFIG;
 });
 
@@ -54,6 +59,10 @@ it('opens the lab through the tunnel, logged in by the OAuth round trip; the lab
   const running = await h.waitFor('lab1', ['running', 'failed', 'cancelled'], 60_000);
   expect(running.reason).toBeNull();
   expect(running.tunnel.state).toBe('connected');
+  expect(running.forwardsVia).toBe('ssh');
+  const dash = running.forwards?.find((f) => f.name === 'dash');
+  expect(dash).toMatchObject({ via: 'ssh', health: { state: 'connected' } });
+  expect(await fetchMarker(dash?.url ?? '')).toBe('dashboard beside the lab');
 
   // The lab was told to call the personal hub at the remote forward's port on the SSH node, not at the hub's own.
   const hubPort = (JSON.parse(readFileSync(join(h.home, 'personal-hub.json'), 'utf8')) as { port: number }).port;
